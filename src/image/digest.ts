@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { type ErrorContext, KeelsonError } from '../core/errors.js';
 
 const ALGORITHMS: Record<string, { node: string; hexLength: number }> = {
@@ -62,4 +62,11 @@ export class DigestVerifier extends Transform {
     }
     callback();
   }
+}
+
+/** Pipes a blob stream through a DigestVerifier, forwarding read errors so consumers see them. */
+export function verifiedStream(stream: Readable, digest: string, context: ErrorContext): Readable {
+  const verifier = new DigestVerifier(digest, context);
+  stream.on('error', (err) => verifier.destroy(err));
+  return stream.pipe(verifier);
 }

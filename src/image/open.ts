@@ -1,0 +1,194 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type ErrorContext, KeelsonError } from '../core/errors.js';
+import {
+  ByteBudget,
+  checkBombLimits,
+  createDecompressor,
+  DEFAULT_LIMITS,
+  sniffCompression,
+} from '../layers/decompress.js';
+import { openDockerArchive } from './archive/docker-archive.js';
+import { type ArchiveFiles, DirFiles, TarFiles } from './archive/files.js';
+import { openOciLayout } from './archive/oci-layout.js';
+import type { ImageSource, OpenOptions } from './types.js';
+
+export type OpenedTarget =
+  | { kind: 'image'; source: ImageSource }
+  | { kind: 'rootfs'; root: string; target: string };
+
+const TRANSPORTS = [
+  'docker-archive:',
+  'oci-archive:',
+  'oci:',
+  'rootfs:',
+  'dir:',
+  'docker://',
+  'registry:',
+] as const;
+
+/**
+ * Turns what the user typed into an image source. Explicit transports (`oci-archive:x.tar`,
+ * `docker://alpine`) win; otherwise an existing path is sniffed, and anything else is a registry reference.
+ */
+export async function openTarget(target: string, options: OpenOptions = {}): Promise<OpenedTarget> {
+  const transport = TRANSPORTS.find((t) => target.startsWith(t));
+  const rest = transport ? target.slice(transport.length) : target;
+  switch (transport) {
+    case 'docker://':
+    case 'registry:':
+      return { kind: 'image', source: await openRemote(rest, options) };
+    case 'rootfs:':
+    case 'dir:':
+      return { kind: 'rootfs', root: resolve(rest), target };
+    case undefined:
+      break;
+    default:
+      return openPath(rest, target, options, transport);
+  }
+  const exists = await stat(target).then(
+    () => true,
+    () => false,
+  );
+  if (exists || target.startsWith('/') || target.startsWith('.')) return openPath(target, target, options);
+  return { kind: 'image', source: await openRemote(target, options) };
+}
+
+async function openRemote(reference: string, options: OpenOptions): Promise<ImageSource> {
+  const { openRegistryImage } = await import('./registry/source.js');
+  return openRegistryImage(reference, options);
+}
+
+async function openPath(
+  path: string,
+  target: string,
+  options: OpenOptions,
+  transport?: string,
+): Promise<OpenedTarget> {
+  const context: ErrorContext = { image: target };
+  let st: import('node:fs').Stats;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new KeelsonError('TARGET_NOT_FOUND', `no such file or directory: ${path}`, context);
+  }
+  if (st.isDirectory()) {
+    const files = new DirFiles(path, context);
+    if (await files.has('oci-layout')) {
+      return {
+        kind: 'image',
+        source: await openOciLayout(files, target, 'oci-layout', options, async () => {}),
+      };
+    }
+    if (transport === 'oci:')
+      throw new KeelsonError('INVALID_IMAGE', 'directory has no oci-layout file', context);
+    if (await files.has('manifest.json')) {
+      return { kind: 'image', source: await openDockerArchive(files, target, async () => {}) };
+    }
+    return { kind: 'rootfs', root: resolve(path), target };
+  }
+  const { files, cleanup } = await openArchiveFile(path, context, options);
+  try {
+    const source = await openArchive(files, target, transport, cleanup, options, context);
+    return { kind: 'image', source };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+async function openArchive(
+  files: ArchiveFiles,
+  target: string,
+  transport: string | undefined,
+  cleanup: () => Promise<void>,
+  options: OpenOptions,
+  context: ErrorContext,
+): Promise<ImageSource> {
+  const hasOci = (await files.has('oci-layout')) && (await files.has('index.json'));
+  const hasDocker = await files.has('manifest.json');
+  if (transport === 'oci-archive:' && !hasOci) {
+    throw new KeelsonError('INVALID_IMAGE', 'not an OCI archive: no oci-layout/index.json', context);
+  }
+  if (transport === 'docker-archive:' && !hasDocker) {
+    throw new KeelsonError('INVALID_IMAGE', 'not a docker archive: no manifest.json', context);
+  }
+  if (hasOci && transport !== 'docker-archive:') {
+    return openOciLayout(files, target, hasDocker ? 'docker-archive' : 'oci-archive', options, cleanup);
+  }
+  if (hasDocker) return openDockerArchive(files, target, cleanup);
+  throw new KeelsonError(
+    'INVALID_IMAGE',
+    'not an image archive: it has neither manifest.json (docker save) nor oci-layout (OCI)',
+    context,
+  );
+}
+
+/** Indexes a tar archive; a compressed one is first unpacked to a private temporary file. */
+async function openArchiveFile(
+  path: string,
+  context: ErrorContext,
+  options: OpenOptions,
+): Promise<{ files: ArchiveFiles; cleanup: () => Promise<void> }> {
+  const head = Buffer.alloc(6);
+  const handle = await open(path, 'r');
+  try {
+    await handle.read(head, 0, 6, 0);
+  } finally {
+    await handle.close();
+  }
+  const decompressor = createDecompressor(sniffCompression(head, context));
+  let tarPath = path;
+  let cleanup = async () => {};
+  if (decompressor) {
+    const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'keelson-'));
+    cleanup = () => rm(dir, { recursive: true, force: true });
+    tarPath = join(dir, 'image.tar');
+    const budget = new ByteBudget(DEFAULT_LIMITS);
+    let compressed = 0;
+    let produced = 0;
+    const countIn = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        compressed += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    const limit = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        produced += chunk.length;
+        budget.uncompressed += chunk.length;
+        try {
+          checkBombLimits(budget, produced, compressed, true, context);
+        } catch (err) {
+          cb(err as Error);
+          return;
+        }
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(createReadStream(path), countIn, decompressor, limit, createWriteStream(tarPath));
+    } catch (err) {
+      await cleanup();
+      if (err instanceof KeelsonError) throw err;
+      throw new KeelsonError(
+        'INVALID_IMAGE',
+        `cannot decompress the archive: ${(err as Error).message}`,
+        context,
+      );
+    }
+  }
+  try {
+    return { files: await TarFiles.open(tarPath, context), cleanup };
+  } catch (err) {
+    await cleanup();
+    if (err instanceof KeelsonError && err.code === 'CORRUPT_LAYER') {
+      throw new KeelsonError('INVALID_IMAGE', `not an image archive: ${err.message}`, context);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,151 @@
+import { analyzers as defaultAnalyzers } from '../analyzers/registry.js';
+import type { Analyzer } from '../analyzers/types.js';
+import { type ErrorContext, toKeelsonError } from '../core/errors.js';
+import type { ImageConfigSummary, ImageIdentity, Inventory, Warning } from '../core/types.js';
+import { openTarget } from '../image/open.js';
+import type { ImageSource, OpenOptions } from '../image/types.js';
+import { LayerCache } from '../layers/cache.js';
+import { ByteBudget, DEFAULT_LIMITS, type DecompressionLimits } from '../layers/decompress.js';
+import { walkDirectory } from '../layers/directory.js';
+import { type LayerFacts, walkLayer } from '../layers/walker.js';
+import { assemble } from './assemble.js';
+import { type BaseInput, findBaseBoundary } from './base.js';
+import { squash } from './squash.js';
+
+export interface InventoryOptions extends OpenOptions {
+  analyzers?: readonly Analyzer[];
+  /** Directory for the per-layer cache; no caching without one (the CLI passes the XDG default). */
+  cacheDir?: string;
+  limits?: DecompressionLimits;
+  /** Layers analysed at once (decompression runs on libuv's thread pool). */
+  concurrency?: number;
+  /** A base image (any TARGET form) whose layers mark the base/app boundary. */
+  baseImage?: string;
+  /** Check each layer's uncompressed bytes against the config's diffID (default true). */
+  verifyDiffIDs?: boolean;
+}
+
+/** Opens any TARGET, inventories it, and releases it. */
+export async function inventoryTarget(target: string, options: InventoryOptions = {}): Promise<Inventory> {
+  const opened = await openTarget(target, options);
+  if (opened.kind === 'rootfs') return inventoryRootfs(opened.root, opened.target, options);
+  try {
+    const baseDiffIDs = options.baseImage ? await diffIDsOf(options.baseImage, options) : undefined;
+    return await inventoryImage(opened.source, options, baseDiffIDs);
+  } finally {
+    await opened.source.close();
+  }
+}
+
+async function diffIDsOf(target: string, options: OpenOptions): Promise<BaseInput['baseDiffIDs']> {
+  const opened = await openTarget(target, options);
+  if (opened.kind === 'rootfs') return { diffIDs: [], method: 'base-image', name: target };
+  try {
+    return { diffIDs: opened.source.config.diffIDs, method: 'base-image', name: target };
+  } finally {
+    await opened.source.close();
+  }
+}
+
+/** Inventories an opened image: per-layer facts (from cache or one streaming pass), squash, assemble. */
+export async function inventoryImage(
+  source: ImageSource,
+  options: InventoryOptions = {},
+  baseDiffIDs?: BaseInput['baseDiffIDs'],
+): Promise<Inventory> {
+  const analyzers = options.analyzers ?? defaultAnalyzers;
+  const cache = options.cacheDir ? new LayerCache(options.cacheDir, analyzers) : undefined;
+  const budget = new ByteBudget(options.limits ?? DEFAULT_LIMITS);
+  const image = source.identity.target;
+  const facts: LayerFacts[] = new Array(source.layers.length);
+  const stats = { layersFromCache: 0, layersAnalyzed: 0, bytesRead: 0 };
+
+  const analyzeLayer = async (i: number) => {
+    const layer = source.layers[i]!;
+    const context: ErrorContext = { image, layer: `${i} (${layer.diffID.slice(0, 19)})` };
+    const cached = await cache?.get(layer.diffID);
+    if (cached) {
+      facts[i] = cached;
+      stats.layersFromCache++;
+      return;
+    }
+    try {
+      const result = await walkLayer(await source.openLayer(i), {
+        analyzers,
+        budget,
+        context,
+        ...(options.verifyDiffIDs === false ? {} : { diffID: layer.diffID }),
+        reopen: () => source.openLayer(i),
+      });
+      facts[i] = result;
+      stats.layersAnalyzed++;
+      stats.bytesRead += result.uncompressedBytes;
+      await cache?.put(layer.diffID, result);
+    } catch (err) {
+      throw toKeelsonError(err, 'CORRUPT_LAYER', context);
+    }
+  };
+  await runPool(source.layers.length, options.concurrency ?? 2, analyzeLayer);
+
+  const base = findBaseBoundary({
+    layers: source.layers,
+    config: source.config,
+    ...(baseDiffIDs ? { baseDiffIDs } : {}),
+  });
+  const inventory = assemble({
+    view: squash(facts),
+    layers: source.layers,
+    config: source.config,
+    image: source.identity,
+    ...(base ? { base } : {}),
+    layerWarnings: facts.flatMap((f) => f.warnings),
+    layersIncomplete: facts.some((f) => f.incomplete),
+    context: { image },
+  });
+  inventory.stats = stats;
+  return inventory;
+}
+
+/** Inventories a root filesystem directory as a one-layer image without config. */
+export async function inventoryRootfs(
+  root: string,
+  target: string,
+  options: InventoryOptions = {},
+): Promise<Inventory> {
+  const analyzers = options.analyzers ?? defaultAnalyzers;
+  const facts = await walkDirectory(root, analyzers, { image: target });
+  const config: ImageConfigSummary = { labels: {}, history: [], diffIDs: [] };
+  const identity: ImageIdentity = { target, sourceType: 'rootfs', annotations: {} };
+  const layerWarnings: Warning[] = facts.warnings;
+  const inventory = assemble({
+    view: squash([facts]),
+    layers: [],
+    config,
+    image: identity,
+    layerWarnings,
+    layersIncomplete: facts.incomplete,
+    context: { image: target },
+  });
+  inventory.stats = { layersFromCache: 0, layersAnalyzed: 1, bytesRead: facts.uncompressedBytes };
+  return inventory;
+}
+
+/** Runs `task(0..count-1)` with at most `width` in flight; the first failure stops new starts and is thrown. */
+async function runPool(count: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < count) {
+      const i = next++;
+      try {
+        await task(i);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(width, count) }, worker));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+}
