@@ -6,7 +6,8 @@ export interface EntryInfo {
   path: string;
   size: number;
   mode: number;
-  type: 'file' | 'symlink' | 'hardlink' | 'dir' | 'other';
+  /** Hard links are presented as `file` (they are the same file under a second name). */
+  type: 'file' | 'symlink' | 'dir' | 'other';
 }
 
 export interface AnalyzerFile {

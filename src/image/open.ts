@@ -118,7 +118,7 @@ async function openArchive(
     throw new KeelsonError('INVALID_IMAGE', 'not a docker archive: no manifest.json', context);
   }
   if (hasOci && transport !== 'docker-archive:') {
-    return openOciLayout(files, target, hasDocker ? 'docker-archive' : 'oci-archive', options, cleanup);
+    return openOciLayout(files, target, 'oci-archive', options, cleanup);
   }
   if (hasDocker) return openDockerArchive(files, target, cleanup);
   throw new KeelsonError(

@@ -66,6 +66,8 @@ export class LayerCollector {
   };
   readonly deferred: Deferred[] = [];
   readonly links: PendingLink[] = [];
+  /** Sizes of this layer's regular files, for hard links to them. */
+  private readonly fileSizes = new Map<string, number>();
 
   constructor(
     private readonly analyzers: readonly Analyzer[],
@@ -89,18 +91,22 @@ export class LayerCollector {
         this.facts.symlinks[path] = resolveLinkTarget(path, header.linkname);
         return undefined;
       case 'hardlink': {
-        const info: EntryInfo = { path, size: 0, mode: header.mode, type: 'hardlink' };
-        const wanting = this.analyzers.filter((a) => a.wants(path, info));
-        if (wanting.length > 0) {
-          this.links.push({
-            path,
-            target: normalizeEntryName(header.linkname, this.context),
-            analyzers: wanting,
-          });
-        }
+        // A hard link is the same regular file under a second name: analyzers see it as a file.
+        const target = normalizeEntryName(header.linkname, this.context);
+        const info: EntryInfo = {
+          path,
+          size: this.fileSizes.get(target) ?? 0,
+          mode: header.mode,
+          type: 'file',
+        };
+        const wanting = this.analyzers.filter((a) => !a.presenceOnly && a.wants(path, info));
+        for (const a of this.analyzers)
+          if (a.presenceOnly && a.wants(path, info)) this.record(path, a.name, { present: true });
+        if (wanting.length > 0) this.links.push({ path, target, analyzers: wanting });
         return undefined;
       }
       case 'file':
+        this.fileSizes.set(path, header.size);
         return this.fileSink({ path, size: header.size, mode: header.mode, type: 'file' });
       default:
         return undefined;
