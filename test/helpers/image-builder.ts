@@ -253,3 +253,49 @@ export async function writeDockerArchive(spec: ImageSpec, file: string): Promise
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Writes one OCI layout holding several single-platform images under a multi-platform index, named
+ * `refName` in index.json (the shape `skopeo copy --all oci:DIR:REF` pushes as an index).
+ */
+export async function writeMultiPlatformLayout(
+  specs: ImageSpec[],
+  dir: string,
+  refName: string,
+): Promise<string> {
+  const manifests: Record<string, unknown>[] = [];
+  for (const spec of specs) {
+    const built = await writeOciLayout(spec, dir);
+    const size = (await stat(join(dir, 'blobs', 'sha256', built.manifestDigest.slice(7)))).size;
+    manifests.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: built.manifestDigest,
+      size,
+      platform: {
+        os: spec.os ?? 'linux',
+        architecture: spec.architecture ?? 'amd64',
+        ...(spec.variant ? { variant: spec.variant } : {}),
+      },
+    });
+  }
+  const index = await new BlobWriter(dir).put(
+    Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }),
+    ),
+  );
+  await writeFile(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          digest: index.digest,
+          size: index.size,
+          annotations: { 'org.opencontainers.image.ref.name': refName },
+        },
+      ],
+    }),
+  );
+  return `oci:${dir}:${refName}`;
+}

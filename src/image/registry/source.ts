@@ -1,0 +1,162 @@
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { type ErrorContext, KeelsonError, toKeelsonError } from '../../core/errors.js';
+import type { ImageIdentity, LayerRef, Platform } from '../../core/types.js';
+import {
+  buildLayerRefs,
+  DEFAULT_PLATFORM,
+  type Descriptor,
+  formatPlatform,
+  type ImageManifest,
+  parseImageConfig,
+  parseManifest,
+  platformMatches,
+  selectPlatform,
+} from '../manifest.js';
+import type { ImageSource, OpenOptions } from '../types.js';
+import type { TokenCache } from './auth.js';
+import { type FetchedManifest, MAX_CONFIG_BYTES, RegistryClient } from './client.js';
+import type { RegistryCredentials } from './credentials.js';
+import { formatReference, manifestReference, parseReference } from './reference.js';
+import type { RetryOptions } from './retry.js';
+
+export interface RegistryOpenOptions extends OpenOptions {
+  /** Dispatcher for every request (tests inject a MockAgent). */
+  dispatcher?: Dispatcher;
+  retry?: RetryOptions;
+  /** Network timeout in milliseconds (connect, headers, pauses in a body). */
+  timeoutMs?: number;
+  /** Credentials to use instead of the docker config's; null forces anonymous access. */
+  credentials?: RegistryCredentials | null;
+  /** Environment for the docker config lookup and credential helpers (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Share bearer tokens between images of the same registry. */
+  tokenCache?: TokenCache;
+}
+
+/**
+ * Opens an image in a registry by reference: resolves the manifest (picking the platform from an
+ * index), verifies and parses the config, and streams layers verified against their digests.
+ */
+export async function openRegistryImage(
+  target: string,
+  options: RegistryOpenOptions = {},
+): Promise<ImageSource> {
+  const ref = parseReference(target);
+  const client = new RegistryClient({
+    registry: ref.registry,
+    ...(options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {}),
+    ...(options.dockerConfigDir ? { dockerConfigDir: options.dockerConfigDir } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.tokenCache ? { tokenCache: options.tokenCache } : {}),
+  });
+  const context: ErrorContext = { image: target };
+  try {
+    const wanted = options.platform ?? DEFAULT_PLATFORM;
+    const { manifest, fetched } = await resolveImageManifest(
+      client,
+      ref.repository,
+      manifestReference(ref),
+      wanted,
+      context,
+    );
+    rejectForeignLayers(manifest, context);
+
+    const configBytes = await client.getBlob(ref.repository, manifest.config.digest, MAX_CONFIG_BYTES);
+    const { summary, platform } = parseImageConfig(configBytes, context);
+    if (options.platformExplicit && !platformMatches(platform, wanted)) {
+      throw new KeelsonError(
+        'PLATFORM_NOT_FOUND',
+        `the image is ${formatPlatform(platform)}, not the requested ${formatPlatform(wanted)}`,
+        context,
+      );
+    }
+    const layers = buildLayerRefs(summary, manifest.layers, context);
+    const identity: ImageIdentity = {
+      target,
+      sourceType: 'registry',
+      reference: formatReference({ ...ref, digest: fetched.digest }),
+      manifestDigest: fetched.digest,
+      configDigest: manifest.config.digest,
+      platform,
+      annotations: manifest.annotations ?? {},
+    };
+    return {
+      identity,
+      config: summary,
+      layers,
+      openLayer: (index) => openLayer(client, ref.repository, layers, index, context),
+      close: () => client.close(),
+    };
+  } catch (err) {
+    await client.close();
+    throw toKeelsonError(err, 'REGISTRY_ERROR', context);
+  }
+}
+
+/** The single-image manifest for the wanted platform, following an index when there is one. */
+async function resolveImageManifest(
+  client: RegistryClient,
+  repository: string,
+  reference: string,
+  wanted: Platform,
+  context: ErrorContext,
+): Promise<{ manifest: ImageManifest; fetched: FetchedManifest }> {
+  const top = await client.getManifest(repository, reference);
+  const parsed = parseManifest(top.bytes, context, top.mediaType);
+  if (parsed.kind === 'manifest') return { manifest: parsed.manifest, fetched: top };
+  const chosen: Descriptor = selectPlatform(parsed.index, wanted, context);
+  const child = await client.getManifest(repository, chosen.digest);
+  const inner = parseManifest(child.bytes, context, child.mediaType);
+  if (inner.kind !== 'manifest') {
+    throw new KeelsonError(
+      'INVALID_MANIFEST',
+      `index entry ${chosen.digest} for ${formatPlatform(wanted)} is itself an index`,
+      context,
+    );
+  }
+  return { manifest: inner.manifest, fetched: child };
+}
+
+/** Foreign (non-distributable) layers live outside the registry, at URLs we will not fetch. */
+function rejectForeignLayers(manifest: ImageManifest, context: ErrorContext): void {
+  const foreign = manifest.layers.find(
+    (layer) => (layer.urls?.length ?? 0) > 0 || /foreign|nondistributable/.test(layer.mediaType ?? ''),
+  );
+  if (foreign) {
+    throw new KeelsonError(
+      'UNSUPPORTED_TARGET',
+      `layer ${foreign.digest} is a foreign layer stored outside the registry; such images are not supported`,
+      { ...context, layer: foreign.digest },
+    );
+  }
+}
+
+async function openLayer(
+  client: RegistryClient,
+  repository: string,
+  layers: LayerRef[],
+  index: number,
+  context: ErrorContext,
+): Promise<Readable> {
+  const layer = layers[index];
+  if (!layer?.digest) {
+    throw new KeelsonError(
+      'INVALID_ARGUMENT',
+      `layer index ${index} is out of range (0..${layers.length - 1})`,
+      context,
+    );
+  }
+  try {
+    return await client.openBlob(repository, layer.digest, {
+      ...(layer.size !== undefined ? { size: layer.size } : {}),
+      context: { ...context, layer: layer.digest },
+    });
+  } catch (err) {
+    throw toKeelsonError(err, 'REGISTRY_ERROR', { ...context, layer: layer.digest });
+  }
+}
