@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 echo "== lint" >&2
-npx biome check src test scripts bin
+npx biome check src test scripts bin bench
 echo "== typecheck + build" >&2
 rm -rf dist
 npx tsc -p tsconfig.json

@@ -12,8 +12,25 @@ export interface EntryInfo {
 
 export interface AnalyzerFile {
   path: string;
+  /** The whole file, or for a windowed analyzer the bytes from a marker match on (see `window`). */
   content: Buffer;
   mode: number;
+  /** Set when `content` is a window: where it starts in the file and how large the file is. */
+  window?: { offset: number; fileSize: number };
+}
+
+/**
+ * A windowed analyzer never sees whole files: the walker scans the stream for `marker` (at offsets
+ * that are multiples of `alignment`) and hands over up to `maxBytes` from each match, in file order,
+ * until one analysis yields packages. An analyzer that finds it needs the whole file after all throws
+ * `KeelsonError('NEEDS_WHOLE_FILE')`, and the walker reads the file again in full.
+ */
+export interface ContentWindow {
+  marker: Buffer;
+  alignment: number;
+  maxBytes: number;
+  /** Most matches handed over per file (decoy copies of the marker exist). */
+  maxMatches: number;
 }
 
 export interface AnalyzerContext {
@@ -73,6 +90,8 @@ export interface Analyzer {
   sniff?(head: Buffer): boolean;
   /** Analyze at the end of the layer, with access to the other files it captured in that layer. */
   readonly needsSiblings?: boolean;
+  /** Look only at windows of the file after a marker instead of buffering it whole. */
+  readonly window?: ContentWindow;
   /**
    * Pure: bytes in, facts out. Throw a KeelsonError('PARSE_ERROR') for a file that cannot be read at
    * all; the walker turns that into a warning and marks the inventory incomplete.

@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'CREDENTIAL_HELPER'
   | 'PARSE_ERROR'
   | 'CACHE_ERROR'
+  | 'NEEDS_WHOLE_FILE'
   | 'INTERNAL';
 
 export interface ErrorContext {

