@@ -12,10 +12,15 @@ interface Component {
   components?: Component[];
 }
 
-/** `type/namespace/name@version`, qualifiers dropped (they differ by convention between tools). */
+/**
+ * `type/namespace/name@version`, qualifiers dropped (they differ by convention between tools), and a
+ * deb epoch dropped from the version: keelson writes it in the version (`1:2.38-5`), Trivy as an
+ * `epoch=` qualifier.
+ */
 function key(purl: string): string {
   const withoutQualifiers = purl.split('?')[0]!.split('#')[0]!;
-  return decodeURIComponent(withoutQualifiers.replace(/^pkg:/, '')).toLowerCase();
+  const decoded = decodeURIComponent(withoutQualifiers.replace(/^pkg:/, '')).toLowerCase();
+  return decoded.startsWith('deb/') ? decoded.replace(/@\d+:/, '@') : decoded;
 }
 
 function flatten(components: Component[] = []): Component[] {

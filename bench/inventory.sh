@@ -28,10 +28,13 @@ if [ ! -x "$BENCH/peers/trivy" ]; then
   chmod +x "$BENCH/peers/trivy"
 fi
 TRIVY=$PWD/$BENCH/peers/trivy
+[ -d "$BENCH/peers/java-db" ] || node bench/trivy-java-db.mjs "$BENCH/peers"
 
 node dist/bench/prepare-inputs.js > "$BENCH/inputs.json"
 
 KEELSON="node $PWD/bin/keelson.js"
+# Trivy cold: a fresh cache directory per run (this build's memory cache backend writes no output).
+TRIVY_COLD="bash $PWD/bench/trivy-cold.sh $TRIVY"
 for name in alpine310 debian12 big; do
   archive=$(node -e "console.log(require('./$BENCH/inputs.json').$name.archive)")
   layers=$(node -e "console.log(require('./$BENCH/inputs.json').$name.layers.join(' '))")
@@ -42,13 +45,13 @@ for name in alpine310 debian12 big; do
     -n "gzip -dc (floor)" "sh -c 'for l in $layers; do gzip -dc \$l; done > /dev/null'" \
     -n "keelson cold" "$KEELSON sbom $archive --no-cache --output /dev/null" \
     -n "keelson warm" "$KEELSON sbom $archive --cache-dir $warm --output /dev/null" \
-    -n "trivy" "$TRIVY image --input $archive --scanners license --format cyclonedx --cache-backend memory --skip-db-update --offline-scan --quiet --output /dev/null" \
+    -n "trivy" "$TRIVY_COLD $archive" \
     -n "snyk-docker-plugin" "node $PWD/bench/snyk-scan.mjs $archive" >&2
 
   # Peak memory, one run each.
   for cmd in "keelson cold|$KEELSON sbom $archive --no-cache --output /dev/null" \
              "keelson warm|$KEELSON sbom $archive --cache-dir $warm --output /dev/null" \
-             "trivy|$TRIVY image --input $archive --scanners license --format cyclonedx --cache-backend memory --skip-db-update --offline-scan --quiet --output /dev/null" \
+             "trivy|$TRIVY_COLD $archive" \
              "snyk-docker-plugin|node $PWD/bench/snyk-scan.mjs $archive"; do
     label=${cmd%%|*}
     rss=$( { /usr/bin/time -f '%M' sh -c "${cmd#*|} > /dev/null 2>&1"; } 2>&1 | tail -1)
@@ -57,8 +60,7 @@ for name in alpine310 debian12 big; do
 
   # Inventory agreement with Trivy: package sets from both CycloneDX documents.
   $KEELSON sbom "$archive" --no-cache --output "$BENCH/tmp/$name.keelson.cdx.json"
-  $TRIVY image --input "$archive" --scanners license --format cyclonedx --cache-backend memory \
-    --skip-db-update --offline-scan --quiet --output "$BENCH/tmp/$name.trivy.cdx.json"
+  $TRIVY_COLD "$archive" "$BENCH/tmp/$name.trivy.cdx.json"
   node dist/bench/compare-inventories.js "$BENCH/tmp/$name.keelson.cdx.json" "$BENCH/tmp/$name.trivy.cdx.json" \
     > "$BENCH/results/$name.agreement.json"
 done

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { type ErrorContext, KeelsonError } from '../core/errors.js';
+import * as shape from '../core/json-shape.js';
 import type { HistoryEntry, ImageConfigSummary, LayerRef, Platform } from '../core/types.js';
 
 /** Media types of the OCI image spec and Docker's distribution formats. */
@@ -19,68 +19,101 @@ export const MANIFEST_ACCEPT = [
   MediaTypes.dockerManifest,
 ].join(', ');
 
-const digestSchema = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest');
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
-const descriptorSchema = z.object({
-  mediaType: z.string().optional(),
-  digest: digestSchema,
-  size: z.number().int().nonnegative().optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-  urls: z.array(z.string()).optional(),
-  platform: z
-    .object({
-      architecture: z.string(),
-      os: z.string(),
-      variant: z.string().optional(),
-      'os.version': z.string().optional(),
-    })
-    .optional(),
-});
-export type Descriptor = z.infer<typeof descriptorSchema>;
+export interface Descriptor {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+  annotations?: Record<string, string>;
+  urls?: string[];
+  platform?: { architecture: string; os: string; variant?: string; 'os.version'?: string };
+}
 
-const indexSchema = z.object({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  manifests: z.array(descriptorSchema),
-  annotations: z.record(z.string(), z.string()).optional(),
-});
-export type ImageIndex = z.infer<typeof indexSchema>;
+export interface ImageIndex {
+  schemaVersion: 2;
+  mediaType?: string;
+  manifests: Descriptor[];
+  annotations?: Record<string, string>;
+}
 
-const manifestSchema = z.object({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  config: descriptorSchema,
-  layers: z.array(descriptorSchema),
-  annotations: z.record(z.string(), z.string()).optional(),
-});
-export type ImageManifest = z.infer<typeof manifestSchema>;
+export interface ImageManifest {
+  schemaVersion: 2;
+  mediaType?: string;
+  config: Descriptor;
+  layers: Descriptor[];
+  annotations?: Record<string, string>;
+}
 
-const configSchema = z.object({
-  architecture: z.string().optional(),
-  os: z.string().optional(),
-  variant: z.string().optional(),
-  created: z.string().optional(),
-  config: z
-    .object({
-      Labels: z.record(z.string(), z.string()).nullish(),
-      User: z.string().nullish(),
-      Env: z.array(z.string()).nullish(),
-      Entrypoint: z.array(z.string()).nullish(),
-      Cmd: z.array(z.string()).nullish(),
-    })
-    .nullish(),
-  rootfs: z.object({ type: z.string(), diff_ids: z.array(digestSchema) }),
-  history: z
-    .array(
-      z.object({
-        created: z.string().optional(),
-        created_by: z.string().optional(),
-        comment: z.string().optional(),
-        empty_layer: z.boolean().optional(),
-      }),
-    )
-    .nullish(),
-});
+/** Copies the properties that are defined, so optional fields stay absent rather than undefined. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function readDescriptor(value: unknown, path: string): Descriptor {
+  const d = shape.object(value, path);
+  const platform =
+    d.platform === undefined
+      ? undefined
+      : (() => {
+          const p = shape.object(d.platform, `${path}.platform`);
+          return defined({
+            architecture: shape.string(p.architecture, `${path}.platform.architecture`),
+            os: shape.string(p.os, `${path}.platform.os`),
+            variant: shape.optionalString(p.variant, `${path}.platform.variant`),
+            'os.version': shape.optionalString(p['os.version'], `${path}.platform.os.version`),
+          });
+        })();
+  return defined({
+    mediaType: shape.optionalString(d.mediaType, `${path}.mediaType`),
+    digest: shape.matches(shape.string(d.digest, `${path}.digest`), DIGEST, `${path}.digest`, 'a digest'),
+    size: shape.optionalNonNegativeInteger(d.size, `${path}.size`),
+    annotations: shape.optionalStringRecord(d.annotations, `${path}.annotations`),
+    urls: shape.optionalStringArray(d.urls, `${path}.urls`),
+    platform,
+  });
+}
+
+function schemaVersion2(json: Record<string, unknown>): 2 {
+  if (json.schemaVersion !== 2)
+    throw new shape.ShapeError('schemaVersion', `expected 2, found ${JSON.stringify(json.schemaVersion)}`);
+  return 2;
+}
+
+function readIndex(json: Record<string, unknown>): ImageIndex {
+  return defined({
+    schemaVersion: schemaVersion2(json),
+    mediaType: shape.optionalString(json.mediaType, 'mediaType'),
+    manifests: shape.array(json.manifests, 'manifests').map((m, i) => readDescriptor(m, `manifests.${i}`)),
+    annotations: shape.optionalStringRecord(json.annotations, 'annotations'),
+  });
+}
+
+function readImageManifest(json: Record<string, unknown>): ImageManifest {
+  return defined({
+    schemaVersion: schemaVersion2(json),
+    mediaType: shape.optionalString(json.mediaType, 'mediaType'),
+    config: readDescriptor(json.config, 'config'),
+    layers: shape.array(json.layers, 'layers').map((l, i) => readDescriptor(l, `layers.${i}`)),
+    annotations: shape.optionalStringRecord(json.annotations, 'annotations'),
+  });
+}
+
+/** Runs a shape reader, turning its error into a KeelsonError that names the JSON path. */
+function checked<T>(
+  read: () => T,
+  code: 'INVALID_MANIFEST' | 'INVALID_IMAGE',
+  what: string,
+  context: ErrorContext,
+): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof shape.ShapeError)
+      throw new KeelsonError(code, `invalid ${what}: ${err.message}`, context);
+    throw err;
+  }
+}
 
 function parseJson(bytes: Buffer | string, what: string, context: ErrorContext): unknown {
   try {
@@ -92,12 +125,6 @@ function parseJson(bytes: Buffer | string, what: string, context: ErrorContext):
       context,
     );
   }
-}
-
-function zodProblem(error: z.ZodError): string {
-  const first = error.issues[0];
-  if (!first) return 'invalid';
-  return `${first.path.length ? `${first.path.join('.')}: ` : ''}${first.message}`;
 }
 
 /** Either an index (manifest list) or a single-image manifest, told apart by media type or shape. */
@@ -123,19 +150,15 @@ export function parseManifest(
     type === MediaTypes.dockerList ||
     (!type && Array.isArray(json.manifests));
   if (isIndex) {
-    const parsed = indexSchema.safeParse(json);
-    if (!parsed.success)
-      throw new KeelsonError('INVALID_MANIFEST', `invalid image index: ${zodProblem(parsed.error)}`, context);
-    return { kind: 'index', index: parsed.data };
+    return {
+      kind: 'index',
+      index: checked(() => readIndex(json), 'INVALID_MANIFEST', 'image index', context),
+    };
   }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success)
-    throw new KeelsonError(
-      'INVALID_MANIFEST',
-      `invalid image manifest: ${zodProblem(parsed.error)}`,
-      context,
-    );
-  return { kind: 'manifest', manifest: parsed.data };
+  return {
+    kind: 'manifest',
+    manifest: checked(() => readImageManifest(json), 'INVALID_MANIFEST', 'image manifest', context),
+  };
 }
 
 export function parsePlatform(text: string): Platform {
@@ -188,6 +211,64 @@ export function selectPlatform(index: ImageIndex, wanted: Platform, context: Err
   );
 }
 
+interface RawConfig {
+  architecture?: string;
+  os?: string;
+  variant?: string;
+  created?: string;
+  config?: {
+    Labels?: Record<string, string>;
+    User?: string;
+    Env?: string[];
+    Entrypoint?: string[];
+    Cmd?: string[];
+  };
+  rootfs: { type: string; diff_ids: string[] };
+  history?: { created?: string; created_by?: string; comment?: string; empty_layer?: boolean }[];
+}
+
+function readConfig(value: unknown): RawConfig {
+  const json = shape.object(value, '');
+  const inner =
+    json.config === undefined || json.config === null ? undefined : shape.object(json.config, 'config');
+  const rootfs = shape.object(json.rootfs, 'rootfs');
+  return defined({
+    architecture: shape.optionalString(json.architecture, 'architecture'),
+    os: shape.optionalString(json.os, 'os'),
+    variant: shape.optionalString(json.variant, 'variant'),
+    created: shape.optionalString(json.created, 'created'),
+    config: inner
+      ? defined({
+          Labels: shape.optionalStringRecord(inner.Labels, 'config.Labels'),
+          User: shape.optionalString(inner.User, 'config.User'),
+          Env: shape.optionalStringArray(inner.Env, 'config.Env'),
+          Entrypoint: shape.optionalStringArray(inner.Entrypoint, 'config.Entrypoint'),
+          Cmd: shape.optionalStringArray(inner.Cmd, 'config.Cmd'),
+        })
+      : undefined,
+    rootfs: {
+      type: shape.string(rootfs.type, 'rootfs.type'),
+      diff_ids: shape
+        .array(rootfs.diff_ids, 'rootfs.diff_ids')
+        .map((d, i) =>
+          shape.matches(shape.string(d, `rootfs.diff_ids.${i}`), DIGEST, `rootfs.diff_ids.${i}`, 'a digest'),
+        ),
+    },
+    history:
+      json.history === undefined || json.history === null
+        ? undefined
+        : shape.array(json.history, 'history').map((h, i) => {
+            const entry = shape.object(h, `history.${i}`);
+            return defined({
+              created: shape.optionalString(entry.created, `history.${i}.created`),
+              created_by: shape.optionalString(entry.created_by, `history.${i}.created_by`),
+              comment: shape.optionalString(entry.comment, `history.${i}.comment`),
+              empty_layer: shape.optionalBoolean(entry.empty_layer, `history.${i}.empty_layer`),
+            });
+          }),
+  });
+}
+
 export interface ParsedConfig {
   summary: ImageConfigSummary;
   platform: Platform;
@@ -195,10 +276,7 @@ export interface ParsedConfig {
 
 export function parseImageConfig(bytes: Buffer | string, context: ErrorContext = {}): ParsedConfig {
   const json = parseJson(bytes, 'image config', context);
-  const parsed = configSchema.safeParse(json);
-  if (!parsed.success)
-    throw new KeelsonError('INVALID_IMAGE', `invalid image config: ${zodProblem(parsed.error)}`, context);
-  const c = parsed.data;
+  const c = checked(() => readConfig(json), 'INVALID_IMAGE', 'image config', context);
   const history: HistoryEntry[] = (c.history ?? []).map((h) => ({
     ...(h.created ? { created: h.created } : {}),
     ...(h.created_by ? { createdBy: h.created_by } : {}),

@@ -30,20 +30,60 @@ export async function inventoryTarget(target: string, options: InventoryOptions 
   const opened = await openTarget(target, options);
   if (opened.kind === 'rootfs') return inventoryRootfs(opened.root, opened.target, options);
   try {
-    const baseDiffIDs = options.baseImage ? await diffIDsOf(options.baseImage, options) : undefined;
-    return await inventoryImage(opened.source, options, baseDiffIDs);
+    const warnings: Warning[] = [];
+    const baseDiffIDs = options.baseImage
+      ? await diffIDsOf(options.baseImage, 'base-image', options)
+      : await baseFromAnnotations(opened.source, options, warnings);
+    const inventory = await inventoryImage(opened.source, options, baseDiffIDs);
+    inventory.warnings.unshift(...warnings);
+    return inventory;
   } finally {
     await opened.source.close();
   }
 }
 
-async function diffIDsOf(target: string, options: OpenOptions): Promise<BaseInput['baseDiffIDs']> {
-  const opened = await openTarget(target, options);
-  if (opened.kind === 'rootfs') return { diffIDs: [], method: 'base-image', name: target };
+async function diffIDsOf(
+  target: string,
+  method: 'base-image' | 'oci-base-annotation',
+  options: OpenOptions,
+): Promise<BaseInput['baseDiffIDs']> {
+  const opened = await openTarget(target, { ...options, platformExplicit: false });
+  if (opened.kind === 'rootfs') return { diffIDs: [], method, name: target };
   try {
-    return { diffIDs: opened.source.config.diffIDs, method: 'base-image', name: target };
+    return { diffIDs: opened.source.config.diffIDs, method, name: target };
   } finally {
     await opened.source.close();
+  }
+}
+
+/**
+ * The base image named by the OCI annotations `org.opencontainers.image.base.name` / `.base.digest`,
+ * pulled (config only) to learn its layers. Best effort: when it cannot be reached, a warning says so
+ * and the other boundary signals apply.
+ */
+async function baseFromAnnotations(
+  source: ImageSource,
+  options: InventoryOptions,
+  warnings: Warning[],
+): Promise<BaseInput['baseDiffIDs']> {
+  const name = source.identity.annotations['org.opencontainers.image.base.name'];
+  if (!name) return undefined;
+  const digest = source.identity.annotations['org.opencontainers.image.base.digest'];
+  const repository = name.replace(/@.*$/, '').replace(/:[^/:]+$/, '');
+  const reference = digest ? `${repository}@${digest}` : name;
+  try {
+    return await diffIDsOf(`docker://${reference}`, 'oci-base-annotation', {
+      ...options,
+      ...(source.identity.platform ? { platform: source.identity.platform } : {}),
+    });
+  } catch (err) {
+    warnings.push({
+      code: 'BASE_IMAGE_UNAVAILABLE',
+      message: `base image ${reference} (from the OCI base annotations) could not be read: ${
+        err instanceof Error ? err.message : String(err)
+      }`,
+    });
+    return undefined;
   }
 }
 

@@ -1,7 +1,9 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { Decompress as ZstdStream } from 'fzstd';
 import { type ErrorContext, KeelsonError } from '../core/errors.js';
+import { lazyRequire } from '../core/lazy.js';
+
+const fzstd = lazyRequire<typeof import('fzstd')>('fzstd');
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -28,12 +30,12 @@ export function createZstdDecompressor(): Transform {
 }
 
 class FzstdTransform extends Transform {
-  private readonly stream: ZstdStream;
+  private readonly stream: import('fzstd').Decompress;
   private out: Uint8Array[] = [];
 
   constructor() {
     super();
-    this.stream = new ZstdStream((chunk) => {
+    this.stream = new (fzstd().Decompress)((chunk) => {
       this.out.push(chunk);
     });
   }

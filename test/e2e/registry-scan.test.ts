@@ -162,6 +162,48 @@ describe('scanning by registry reference', () => {
     assert.doesNotMatch(denied.stderr, new RegExp(USER.password));
   });
 
+  test('OCI base annotations: the base image is pulled (config only) to mark the base layers', async () => {
+    const base = apkImage('amd64', 'x86_64');
+    const baseArchive = join(work, 'base.oci.tar');
+    await writeOciArchive({ ...base, layers: [base.layers[0]!] }, baseArchive);
+    await skopeoCopy(`oci-archive:${baseArchive}`, `docker://${registry.host}/team/base:1`, {
+      format: 'oci',
+    });
+    const pushed = await sbomJson(`${registry.host}/team/base:1`);
+    const derivedArchive = join(work, 'derived.oci.tar');
+    await writeOciArchive(
+      {
+        ...base,
+        annotations: {
+          'org.opencontainers.image.base.name': `${registry.host}/team/base:1`,
+          'org.opencontainers.image.base.digest': pushed.image.manifestDigest,
+        },
+      },
+      derivedArchive,
+    );
+    const inv = await sbomJson(derivedArchive);
+    assert.equal(inv.base.method, 'oci-base-annotation');
+    assert.equal(inv.base.layerCount, 1);
+    assert.deepEqual(
+      inv.packages.map(
+        (p: { name: string; layer: { base: boolean } }) => `${p.name}:${p.layer.base ? 'base' : 'app'}`,
+      ),
+      ['busybox:base', 'musl:base'],
+    );
+    // Unreachable base: a warning, and the scan goes on with the other signals.
+    const orphanArchive = join(work, 'orphan.oci.tar');
+    await writeOciArchive(
+      { ...base, annotations: { 'org.opencontainers.image.base.name': `${registry.host}/team/missing:1` } },
+      orphanArchive,
+    );
+    const orphan = await runCli(['sbom', orphanArchive, '--format', 'json', '--no-cache']);
+    assert.equal(orphan.code, 0, orphan.stderr);
+    assert.match(
+      orphan.stderr,
+      /base image .*team\/missing:1 \(from the OCI base annotations\) could not be read/,
+    );
+  });
+
   test('a rescan by reference is served from the layer cache', async () => {
     const cacheDir = join(work, 'cache');
     const target = `${registry.host}/team/zstd:1`;

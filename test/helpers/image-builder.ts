@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, readdirSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -197,19 +197,14 @@ export async function writeOciLayout(spec: ImageSpec, dir: string): Promise<Buil
   };
 }
 
-/** Packs a directory into an uncompressed tar with GNU tar (entries relative, sorted). */
+/**
+ * Packs a directory into an uncompressed tar with GNU tar: names relative and without a `./` prefix
+ * (as docker save and skopeo write them; some readers look for exactly `manifest.json`), sorted.
+ */
 export function tarDirectory(dir: string, file: string): void {
-  execFileSync('tar', [
-    '--sort=name',
-    '--owner=0',
-    '--group=0',
-    '--numeric-owner',
-    '-cf',
-    file,
-    '-C',
-    dir,
-    '.',
-  ]);
+  const entries = readdirSync(dir).sort();
+  const owner = ['--sort=name', '--owner=0', '--group=0', '--numeric-owner'];
+  execFileSync('tar', [...owner, '-cf', file, '-C', dir, ...entries]);
 }
 
 /** Writes an OCI archive (a tar of an OCI layout). */
@@ -224,7 +219,10 @@ export async function writeOciArchive(spec: ImageSpec, file: string): Promise<Bu
   }
 }
 
-/** Writes a legacy `docker save` archive: `<n>/layer.tar` (uncompressed), config JSON and manifest.json. */
+/**
+ * Writes a legacy `docker save` archive: `<n>/layer.tar`, config JSON and manifest.json. Layers are
+ * uncompressed as docker writes them, unless a layer asks for gzip (docker load and most readers accept it).
+ */
 export async function writeDockerArchive(spec: ImageSpec, file: string): Promise<BuiltImage> {
   const dir = await mkdtemp(join(tmpdir(), 'keelson-docker-'));
   try {
@@ -233,9 +231,21 @@ export async function writeDockerArchive(spec: ImageSpec, file: string): Promise
     for (const [i, layer] of spec.layers.entries()) {
       const name = `layer${i}`;
       await mkdir(join(dir, name));
-      const tar = layer.tarFile ? await readFile(layer.tarFile) : tarEntries(layer.entries ?? []);
-      await writeFile(join(dir, name, 'layer.tar'), tar);
-      diffIDs.push(sha256(tar));
+      const target = join(dir, name, 'layer.tar');
+      if (layer.tarFile) {
+        diffIDs.push(await hashFile(layer.tarFile));
+        if (layer.compression === 'gzip') {
+          await pipeline(
+            createReadStream(layer.tarFile),
+            createGzip({ level: 6 }),
+            createWriteStream(target),
+          );
+        } else await copyFile(layer.tarFile, target);
+      } else {
+        const tar = tarEntries(layer.entries ?? []);
+        diffIDs.push(sha256(tar));
+        await writeFile(target, layer.compression === 'gzip' ? gzipSync(tar) : tar);
+      }
       layerNames.push(`${name}/layer.tar`);
     }
     const config = configJson(spec, diffIDs);

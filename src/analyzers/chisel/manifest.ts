@@ -3,9 +3,12 @@
  * object per line after a `{"jsonwall":…}` header. `package` entries name the Debian packages the slices
  * came from; `path` entries list the files each slice (`<package>_<slice>`) installed.
  */
-import { Decompress } from 'fzstd';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { KeelsonError } from '../../core/errors.js';
+import { lazy, lazyRequire, zod } from '../../core/lazy.js';
+
+const fzstd = lazyRequire<typeof import('fzstd')>('fzstd');
+
 import type { PackageRecord } from '../../core/types.js';
 import { zstdFrameProblem } from './zstd-frames.js';
 
@@ -15,19 +18,26 @@ const MAX_MANIFEST_BYTES = 128 * 1024 * 1024;
 /** Chisel's encoder uses an 8 MiB window; fzstd allocates whatever a frame declares. */
 const MAX_WINDOW_BYTES = 32 * 1024 * 1024;
 
-const Header = z.object({ jsonwall: z.string() }).loose();
-const PackageEntry = z
-  .object({
-    kind: z.literal('package'),
-    name: z.string().min(1),
-    version: z.string().min(1),
-    arch: z.string().optional(),
-  })
-  .loose();
-const PathEntry = z
-  .object({ kind: z.literal('path'), path: z.string().min(1), slices: z.array(z.string()).optional() })
-  .loose();
-const Entry = z.object({ kind: z.string() }).loose();
+/** The schemas, built on first use (see core/lazy-zod). */
+const buildSchemas = () => {
+  const { z } = zod();
+  const Header = z.object({ jsonwall: z.string() }).loose();
+  const PackageEntry = z
+    .object({
+      kind: z.literal('package'),
+      name: z.string().min(1),
+      version: z.string().min(1),
+      arch: z.string().optional(),
+    })
+    .loose();
+  const PathEntry = z
+    .object({ kind: z.literal('path'), path: z.string().min(1), slices: z.array(z.string()).optional() })
+    .loose();
+  const Entry = z.object({ kind: z.string() }).loose();
+  return { Header, PackageEntry, PathEntry, Entry };
+};
+const schemas = lazy(buildSchemas);
+type PackageEntry = z.infer<ReturnType<typeof buildSchemas>['PackageEntry']>;
 
 export interface ChiselManifest {
   packages: PackageRecord[];
@@ -39,7 +49,7 @@ export function parseChiselManifest(content: Buffer, location: string): ChiselMa
   const raw = content.subarray(0, 4).equals(ZSTD_MAGIC) ? decompress(content, location) : content;
   const text = raw.toString('utf8');
   const lines = text.split('\n');
-  if (!Header.safeParse(parseJson(lines[0] ?? '')).success) {
+  if (!schemas().Header.safeParse(parseJson(lines[0] ?? '')).success) {
     throw new KeelsonError('PARSE_ERROR', 'not a chisel manifest: line 1 is no jsonwall header', {
       file: location,
     });
@@ -52,17 +62,17 @@ export function parseChiselManifest(content: Buffer, location: string): ChiselMa
     const line = lines[i]!.trim();
     if (line === '') continue;
     const value = parseJson(line);
-    const entry = Entry.safeParse(value);
+    const entry = schemas().Entry.safeParse(value);
     if (!entry.success) {
       badLines.push(i + 1);
       continue;
     }
     if (entry.data.kind === 'package') {
-      const pkg = PackageEntry.safeParse(value);
+      const pkg = schemas().PackageEntry.safeParse(value);
       if (!pkg.success) badLines.push(i + 1);
       else packages.set(pkg.data.name, toRecord(pkg.data, location));
     } else if (entry.data.kind === 'path') {
-      const path = PathEntry.safeParse(value);
+      const path = schemas().PathEntry.safeParse(value);
       if (!path.success) badLines.push(i + 1);
       else addFile(filesByPackage, path.data.path, path.data.slices ?? []);
     }
@@ -75,7 +85,7 @@ export function parseChiselManifest(content: Buffer, location: string): ChiselMa
   return { packages: [...packages.values()], badLines };
 }
 
-function toRecord(entry: z.infer<typeof PackageEntry>, location: string): PackageRecord {
+function toRecord(entry: PackageEntry, location: string): PackageRecord {
   const record: PackageRecord = {
     name: entry.name,
     version: entry.version,
@@ -115,7 +125,7 @@ function decompress(content: Buffer, location: string): Buffer {
   if (problem) throw fail(`is not usable zstd: ${problem}`);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const stream = new Decompress((chunk) => {
+  const stream = new (fzstd().Decompress)((chunk) => {
     size += chunk.length;
     if (size > MAX_MANIFEST_BYTES) throw fail(`decompresses to more than ${MAX_MANIFEST_BYTES} bytes`);
     chunks.push(chunk);

@@ -5,13 +5,7 @@
  */
 import type { PackageRecord, Warning } from '../../core/types.js';
 import type { Analyzer, AnalyzerFile, FileFacts } from '../types.js';
-import {
-  type ComponentList,
-  CycloneDxDocument,
-  cycloneDxComponents,
-  SpdxDocument,
-  spdxComponents,
-} from './documents.js';
+import { type ComponentList, cycloneDxComponents, schemas, spdxComponents } from './documents.js';
 import { recordFromPurl } from './purl.js';
 
 const DHI_SBOM_DIR = 'opt/docker/sbom/';
@@ -39,8 +33,8 @@ function analyzeSbom(file: AnalyzerFile): FileFacts {
     return { warnings: [warn(`embedded SBOM is not valid JSON: ${reason}`)] };
   }
 
-  const spdx = SpdxDocument.safeParse(json);
-  const cdx = spdx.success ? undefined : CycloneDxDocument.safeParse(json);
+  const spdx = schemas().SpdxDocument.safeParse(json);
+  const cdx = spdx.success ? undefined : schemas().CycloneDxDocument.safeParse(json);
   let format: 'spdx' | 'cyclonedx';
   let list: ComponentList;
   if (spdx.success) {

@@ -11,7 +11,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { lazyRequire } from '../../core/lazy.js';
+
+/** The native SQLite binding, loaded when the first rpmdb.sqlite turns up. */
+const sqlite = lazyRequire<typeof Database>('better-sqlite3');
+
 import { isKeelsonError, KeelsonError } from '../../core/errors.js';
 import type { HeaderBlob, HeaderBlobs } from './blobs.js';
 
@@ -31,7 +36,7 @@ function fail(message: string, cause?: unknown): KeelsonError {
 
 export function readSqliteBlobs(db: Buffer, wal?: Buffer): HeaderBlobs {
   if (wal && wal.length > 0) return readFromTempFiles(db, wal);
-  return readPackages(() => new Database(withoutWalMode(db), { readonly: true }));
+  return readPackages(() => new (sqlite())(withoutWalMode(db), { readonly: true }));
 }
 
 function withoutWalMode(db: Buffer): Buffer {
@@ -50,7 +55,7 @@ function readFromTempFiles(db: Buffer, wal: Buffer): HeaderBlobs {
       writeFileSync(path, db);
       writeFileSync(`${path}-wal`, wal);
     });
-    return readPackages(() => new Database(path, { readonly: true, fileMustExist: true }));
+    return readPackages(() => new (sqlite())(path, { readonly: true, fileMustExist: true }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

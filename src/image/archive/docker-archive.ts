@@ -1,21 +1,30 @@
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
 import { type ErrorContext, KeelsonError } from '../../core/errors.js';
+import * as shape from '../../core/json-shape.js';
 import type { ImageIdentity } from '../../core/types.js';
 import { digestOf, verifiedStream } from '../digest.js';
 import { buildLayerRefs, parseImageConfig } from '../manifest.js';
 import type { ImageSource } from '../types.js';
 import type { ArchiveFiles } from './files.js';
 
-const dockerManifestSchema = z
-  .array(
-    z.object({
-      Config: z.string(),
-      RepoTags: z.array(z.string()).nullish(),
-      Layers: z.array(z.string()),
-    }),
-  )
-  .min(1);
+interface DockerManifestEntry {
+  Config: string;
+  RepoTags?: string[];
+  Layers: string[];
+}
+
+/** manifest.json: a non-empty list of {Config, RepoTags, Layers}; only the first image is read. */
+function readDockerManifest(json: unknown): DockerManifestEntry {
+  const entries = shape.array(json, '');
+  if (entries.length === 0) throw new shape.ShapeError('', 'lists no image');
+  const first = shape.object(entries[0], '0');
+  const repoTags = shape.optionalStringArray(first.RepoTags, '0.RepoTags');
+  return {
+    Config: shape.string(first.Config, '0.Config'),
+    ...(repoTags ? { RepoTags: repoTags } : {}),
+    Layers: shape.array(first.Layers, '0.Layers').map((l, i) => shape.string(l, `0.Layers.${i}`)),
+  };
+}
 
 const BLOB_NAME = /^blobs\/(sha256)\/([0-9a-f]{64})$/;
 
@@ -39,14 +48,20 @@ export async function openDockerArchive(
       file: 'manifest.json',
     });
   }
-  const parsed = dockerManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new KeelsonError('INVALID_MANIFEST', 'manifest.json does not describe a docker image', {
-      ...context,
-      file: 'manifest.json',
-    });
+  let entry: DockerManifestEntry;
+  try {
+    entry = readDockerManifest(json);
+  } catch (err) {
+    if (!(err instanceof shape.ShapeError)) throw err;
+    throw new KeelsonError(
+      'INVALID_MANIFEST',
+      `manifest.json does not describe a docker image: ${err.message}`,
+      {
+        ...context,
+        file: 'manifest.json',
+      },
+    );
   }
-  const entry = parsed.data[0]!;
   if (!(await files.has(entry.Config))) {
     throw new KeelsonError(
       'MISSING_BLOB',
