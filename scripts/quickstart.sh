@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 echo "keelson: building…" >&2
 npx tsc -p tsconfig.json
+node scripts/bundle-cli.mjs
 out=demo-output
 mkdir -p "$out"
 for image in samples/*.tar samples/*.tar.gz; do

@@ -8,6 +8,7 @@ npx biome check src test scripts bin bench
 echo "== typecheck + build" >&2
 rm -rf dist
 npx tsc -p tsconfig.json
+node scripts/bundle-cli.mjs
 echo "== tests" >&2
 mapfile -t files < <(find dist -name '*.test.js' | sort)
 if [ "$#" -gt 0 ]; then mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -E "$1"); fi

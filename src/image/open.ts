@@ -2,18 +2,26 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type ErrorContext, KeelsonError } from '../core/errors.js';
 import {
   ByteBudget,
+  type Compression,
   checkBombLimits,
   createDecompressor,
   DEFAULT_LIMITS,
   sniffCompression,
 } from '../layers/decompress.js';
 import { openDockerArchive } from './archive/docker-archive.js';
-import { type ArchiveFiles, DirFiles, TarFiles } from './archive/files.js';
+import {
+  type ArchiveFiles,
+  bufferBytes,
+  DirFiles,
+  fileBytes,
+  type TarBytes,
+  TarFiles,
+} from './archive/files.js';
 import { openOciLayout } from './archive/oci-layout.js';
 import type { ImageSource, OpenOptions } from './types.js';
 
@@ -128,7 +136,82 @@ async function openArchive(
   );
 }
 
-/** Indexes a tar archive; a compressed one is first unpacked to a private temporary file. */
+/** Compressed archives up to this size are unpacked in memory (a warm scan then touches no disk). */
+const IN_MEMORY_COMPRESSED = 32 * 1024 * 1024;
+const IN_MEMORY_UNPACKED = 256 * 1024 * 1024;
+
+class TooBigForMemory extends Error {}
+
+/** Decompresses `path` into `sink` under the decompression-bomb limits. */
+async function unpack(
+  path: string,
+  compression: Compression,
+  sink: Writable,
+  context: ErrorContext,
+): Promise<void> {
+  const budget = new ByteBudget(DEFAULT_LIMITS);
+  let compressed = 0;
+  let produced = 0;
+  const countIn = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      compressed += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  const limit = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      produced += chunk.length;
+      budget.uncompressed += chunk.length;
+      try {
+        checkBombLimits(budget, produced, compressed, true, context);
+      } catch (err) {
+        cb(err as Error);
+        return;
+      }
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(createReadStream(path), countIn, createDecompressor(compression)!, limit, sink);
+  } catch (err) {
+    if (err instanceof KeelsonError || err instanceof TooBigForMemory) throw err;
+    throw new KeelsonError(
+      'INVALID_IMAGE',
+      `cannot decompress the archive: ${(err as Error).message}`,
+      context,
+    );
+  }
+}
+
+/** Unpacks a small compressed archive into memory; undefined when it turns out too large for that. */
+async function unpackInMemory(
+  path: string,
+  compression: Compression,
+  context: ErrorContext,
+): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const collect = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      size += chunk.length;
+      if (size > IN_MEMORY_UNPACKED) return cb(new TooBigForMemory());
+      chunks.push(chunk);
+      cb();
+    },
+  });
+  try {
+    await unpack(path, compression, collect, context);
+  } catch (err) {
+    if (err instanceof TooBigForMemory) return undefined;
+    throw err;
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Indexes a tar archive for random access. A compressed one is unpacked first: in memory when small,
+ * else into a private temporary file that `cleanup` removes.
+ */
 async function openArchiveFile(
   path: string,
   context: ErrorContext,
@@ -136,54 +219,35 @@ async function openArchiveFile(
 ): Promise<{ files: ArchiveFiles; cleanup: () => Promise<void> }> {
   const head = Buffer.alloc(6);
   const handle = await open(path, 'r');
+  let compressedSize: number;
   try {
     await handle.read(head, 0, 6, 0);
+    compressedSize = (await handle.stat()).size;
   } finally {
     await handle.close();
   }
-  const decompressor = createDecompressor(sniffCompression(head, context));
-  let tarPath = path;
+  const compression = sniffCompression(head, context);
+  let bytes: TarBytes | undefined;
   let cleanup = async () => {};
-  if (decompressor) {
+  if (compression === 'none') bytes = await fileBytes(path);
+  else if (compressedSize <= IN_MEMORY_COMPRESSED) {
+    const unpacked = await unpackInMemory(path, compression, context);
+    if (unpacked) bytes = bufferBytes(unpacked);
+  }
+  if (!bytes) {
     const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'keelson-'));
     cleanup = () => rm(dir, { recursive: true, force: true });
-    tarPath = join(dir, 'image.tar');
-    const budget = new ByteBudget(DEFAULT_LIMITS);
-    let compressed = 0;
-    let produced = 0;
-    const countIn = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        compressed += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    const limit = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        produced += chunk.length;
-        budget.uncompressed += chunk.length;
-        try {
-          checkBombLimits(budget, produced, compressed, true, context);
-        } catch (err) {
-          cb(err as Error);
-          return;
-        }
-        cb(null, chunk);
-      },
-    });
+    const tarPath = join(dir, 'image.tar');
     try {
-      await pipeline(createReadStream(path), countIn, decompressor, limit, createWriteStream(tarPath));
+      await unpack(path, compression, createWriteStream(tarPath), context);
+      bytes = await fileBytes(tarPath);
     } catch (err) {
       await cleanup();
-      if (err instanceof KeelsonError) throw err;
-      throw new KeelsonError(
-        'INVALID_IMAGE',
-        `cannot decompress the archive: ${(err as Error).message}`,
-        context,
-      );
+      throw err;
     }
   }
   try {
-    return { files: await TarFiles.open(tarPath, context), cleanup };
+    return { files: await TarFiles.open(bytes, context), cleanup };
   } catch (err) {
     await cleanup();
     if (err instanceof KeelsonError && err.code === 'CORRUPT_LAYER') {

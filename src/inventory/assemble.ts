@@ -141,12 +141,17 @@ export function assemble(input: AssembleInput): Inventory {
   };
 
   // OS packages first: their file lists decide which language packages are already accounted for.
+  // Only the files that declare a language package matter, so look those up rather than set every path.
+  const outerPath = (record: PackageRecord) => record.location.split('!/')[0]!;
+  const langFiles = new Set(
+    declared.filter((d) => !OS_PACKAGE_TYPES.has(d.record.type)).map((d) => outerPath(d.record)),
+  );
   const owned = new Set<string>();
   const packages: Package[] = [];
   for (const { record, path, analyzer } of declared) {
     if (!OS_PACKAGE_TYPES.has(record.type)) continue;
     const files = record.files ?? (record.type === 'deb' ? ownedByList.get(record.name) : undefined);
-    for (const f of files ?? []) owned.add(f);
+    if (langFiles.size > 0) for (const f of files ?? []) if (langFiles.has(f)) owned.add(f);
     packages.push(
       toPackage(files ? { ...record, files } : record, attributor.layerOf(path, analyzer, record)),
     );
@@ -156,8 +161,7 @@ export function assemble(input: AssembleInput): Inventory {
   );
   for (const { record, path, analyzer } of declared) {
     if (OS_PACKAGE_TYPES.has(record.type)) continue;
-    const outer = record.location.split('!/')[0]!;
-    if (owned.has(outer)) continue;
+    if (owned.has(outerPath(record))) continue;
     const installPath = record.metadata?.installPath;
     if (
       record.metadata?.source === 'package-lock' &&

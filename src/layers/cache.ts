@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Analyzer } from '../analyzers/types.js';
+import type { Analyzer, FileFacts } from '../analyzers/types.js';
 import type { LayerFacts } from './walker.js';
 
 /** Bump when the walker's own output changes (whiteout handling, link recording…). */
-export const WALKER_VERSION = 1;
+export const WALKER_VERSION = 2;
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
@@ -50,7 +50,9 @@ export class LayerCache {
     try {
       const parsed = JSON.parse(text) as { diffID?: string; facts?: LayerFacts };
       if (parsed.diffID !== diffID || !isLayerFacts(parsed.facts)) return undefined;
-      return parsed.facts;
+      return mapFileLists(parsed.facts, (joined) =>
+        typeof joined === 'string' ? (joined === '' ? [] : joined.split('\n')) : joined,
+      );
     } catch {
       await rm(file, { force: true });
       return undefined;
@@ -62,9 +64,32 @@ export class LayerCache {
     const file = this.path(this.key(diffID));
     await mkdir(join(file, '..'), { recursive: true });
     const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify({ diffID, facts }));
+    const compact = mapFileLists(facts, (files) => (Array.isArray(files) ? files.join('\n') : files));
+    await writeFile(temp, JSON.stringify({ diffID, facts: compact }));
     await rename(temp, file);
   }
+}
+
+/**
+ * File lists (tens of thousands of paths in an OS layer) are stored as one newline-joined string each:
+ * parsing one long string is far cheaper than parsing as many small ones, and warm scans are mostly
+ * parsing. Applies `convert` to every list, returning new facts.
+ */
+type FileList = string[] | string;
+
+function mapFileLists(facts: LayerFacts, convert: (files: FileList) => FileList): LayerFacts {
+  const apply = (list: string[]) => convert(list) as string[];
+  const files: LayerFacts['files'] = {};
+  for (const [path, byAnalyzer] of Object.entries(facts.files)) {
+    const out: Record<string, FileFacts> = {};
+    for (const [name, f] of Object.entries(byAnalyzer)) {
+      const ownedFiles = f.ownedFiles ? { ...f.ownedFiles, files: apply(f.ownedFiles.files) } : undefined;
+      const packages = f.packages?.map((p) => (p.files === undefined ? p : { ...p, files: apply(p.files) }));
+      out[name] = { ...f, ...(ownedFiles ? { ownedFiles } : {}), ...(packages ? { packages } : {}) };
+    }
+    files[path] = out;
+  }
+  return { ...facts, files };
 }
 
 function isLayerFacts(value: unknown): value is LayerFacts {

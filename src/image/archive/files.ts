@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type ErrorContext, KeelsonError } from '../../core/errors.js';
 import { normalizeEntryName, resolveLinkTarget } from '../../layers/paths.js';
 import {
@@ -31,25 +31,55 @@ interface IndexedEntry {
 
 const MAX_ENTRIES = 1_000_000;
 
+/** Random-access bytes of an uncompressed tar: a file on disk, or a buffer (a small archive unpacked in memory). */
+export interface TarBytes {
+  readonly size: number;
+  read(target: Buffer, position: number): Promise<void>;
+  stream(start: number, length: number): Readable;
+}
+
+export async function fileBytes(path: string): Promise<TarBytes> {
+  const { size } = await stat(path);
+  return {
+    size,
+    async read(target, position) {
+      const handle = await open(path, 'r');
+      try {
+        await handle.read(target, 0, target.length, position);
+      } finally {
+        await handle.close();
+      }
+    },
+    stream: (start, length) =>
+      length === 0
+        ? Readable.from([])
+        : createReadStream(path, { start, end: start + length - 1, highWaterMark: 1024 * 1024 }),
+  };
+}
+
+export function bufferBytes(buffer: Buffer): TarBytes {
+  return {
+    size: buffer.length,
+    async read(target, position) {
+      buffer.copy(target, 0, position, position + target.length);
+    },
+    stream: (start, length) => Readable.from([buffer.subarray(start, start + length)]),
+  };
+}
+
 /**
  * Random access into an uncompressed tar file: headers are read by seeking, entry data is never read
  * until asked for. Links inside the archive (skopeo writes `layer.tar` symlinks) are followed.
  */
 export class TarFiles implements ArchiveFiles {
   private constructor(
-    private readonly file: string,
+    private readonly bytes: TarBytes,
     private readonly entries: Map<string, IndexedEntry>,
     private readonly context: ErrorContext,
   ) {}
 
-  static async open(file: string, context: ErrorContext): Promise<TarFiles> {
-    const handle = await open(file, 'r');
-    try {
-      const { size: fileSize } = await handle.stat();
-      return new TarFiles(file, await indexTar(handle, fileSize, context), context);
-    } finally {
-      await handle.close();
-    }
+  static async open(bytes: TarBytes, context: ErrorContext): Promise<TarFiles> {
+    return new TarFiles(bytes, await indexTar(bytes, context), context);
   }
 
   private resolve(name: string): IndexedEntry | undefined {
@@ -89,24 +119,14 @@ export class TarFiles implements ArchiveFiles {
         },
       );
     }
-    const handle = await open(this.file, 'r');
-    try {
-      const buf = Buffer.alloc(entry.header.size);
-      await handle.read(buf, 0, buf.length, entry.offset);
-      return buf;
-    } finally {
-      await handle.close();
-    }
+    const buf = Buffer.alloc(entry.header.size);
+    await this.bytes.read(buf, entry.offset);
+    return buf;
   }
 
   stream(name: string): Readable {
     const entry = this.need(name);
-    if (entry.header.size === 0) return createReadStream(this.file, { start: 1, end: 0 });
-    return createReadStream(this.file, {
-      start: entry.offset,
-      end: entry.offset + entry.header.size - 1,
-      highWaterMark: 1024 * 1024,
-    });
+    return this.bytes.stream(entry.offset, entry.header.size);
   }
 
   private need(name: string): IndexedEntry {
@@ -122,11 +142,8 @@ export class TarFiles implements ArchiveFiles {
   async close(): Promise<void> {}
 }
 
-async function indexTar(
-  handle: FileHandle,
-  fileSize: number,
-  context: ErrorContext,
-): Promise<Map<string, IndexedEntry>> {
+async function indexTar(bytes: TarBytes, context: ErrorContext): Promise<Map<string, IndexedEntry>> {
+  const fileSize = bytes.size;
   const entries = new Map<string, IndexedEntry>();
   const block = Buffer.alloc(TAR_BLOCK);
   let pos = 0;
@@ -134,7 +151,7 @@ async function indexTar(
   let longName: string | undefined;
   let longLink: string | undefined;
   while (pos + TAR_BLOCK <= fileSize) {
-    await handle.read(block, 0, TAR_BLOCK, pos);
+    await bytes.read(block, pos);
     if (isZeroBlock(block)) break;
     const raw = decodeHeaderBlock(block, pos, context);
     const dataStart = pos + TAR_BLOCK;
@@ -143,7 +160,7 @@ async function indexTar(
       if (raw.size > 1 << 20)
         throw new KeelsonError('INVALID_IMAGE', `oversized tar metadata at byte ${pos}`, context);
       const body = Buffer.alloc(raw.size);
-      await handle.read(body, 0, raw.size, dataStart);
+      await bytes.read(body, dataStart);
       const meta = decodeMeta(raw.typeflag, body, context);
       if (meta.pax) pax = meta.pax;
       if (raw.typeflag === 'L') longName = meta.text;
