@@ -14,6 +14,7 @@
  * 9. ubuntu-chisel — a chisel manifest;
  * 10. traditional when a distro was found, unknown otherwise.
  */
+import { DPKG_BINARIES, PACKAGE_MANAGERS } from '../analyzers/markers/index.js';
 import type { Distro, Evidence, Provider } from '../core/types.js';
 
 export interface ProviderInput {
@@ -29,17 +30,6 @@ export interface ProviderInput {
   hasChiselManifest: boolean;
 }
 
-const DPKG_BINARIES = ['usr/bin/dpkg', 'bin/dpkg'];
-const PACKAGE_MANAGERS = [
-  ...DPKG_BINARIES,
-  'sbin/apk',
-  'usr/bin/apk',
-  'bin/rpm',
-  'usr/bin/rpm',
-  'usr/bin/dnf',
-  'usr/bin/microdnf',
-  'usr/bin/yum',
-];
 const DHI_SBOM_DIR = 'opt/docker/sbom';
 const DHI_NAME = 'Docker Hardened Images';
 const CHISEL_MANIFEST = 'var/lib/chisel/manifest.wall';
@@ -87,18 +77,21 @@ export function detectProvider(input: ProviderInput): Provider {
   return { name: 'traditional', evidence: [idEvidence(), ...traditionalSignals(input)] };
 }
 
+/** Every image label and manifest annotation, with its evidence source name (`label:KEY`). */
+function metadata(input: ProviderInput): { source: string; key: string; value: string }[] {
+  return [
+    ...Object.entries(input.labels).map(([key, value]) => ({ source: `label:${key}`, key, value })),
+    ...Object.entries(input.annotations).map(([key, value]) => ({ source: `annotation:${key}`, key, value })),
+  ];
+}
+
 /** `dev.chainguard.*` labels, OCI vendor/url labels naming Chainguard, Chainguard's apk repository. */
 function chainguardSignals(input: ProviderInput): Evidence[] {
   const evidence: Evidence[] = [];
-  for (const [kind, map] of [
-    ['label', input.labels],
-    ['annotation', input.annotations],
-  ] as const) {
-    for (const [key, value] of Object.entries(map)) {
-      if (key.startsWith('dev.chainguard.')) evidence.push({ source: `${kind}:${key}`, detail: value });
-      else if (VENDOR_LABELS.includes(key) && /chainguard/i.test(value)) {
-        evidence.push({ source: `${kind}:${key}`, detail: `names Chainguard: ${value}` });
-      }
+  for (const { source, key, value } of metadata(input)) {
+    if (key.startsWith('dev.chainguard.')) evidence.push({ source, detail: value });
+    else if (VENDOR_LABELS.includes(key) && /chainguard/i.test(value)) {
+      evidence.push({ source, detail: `names Chainguard: ${value}` });
     }
   }
   for (const repository of input.repositories) {
@@ -122,15 +115,9 @@ function dhiNameSignal(distro: Distro | undefined): Evidence[] {
 
 /** `com.docker.dhi.*` labels and annotations, and DHI's SBOM folder. */
 function dhiSignals(input: ProviderInput): Evidence[] {
-  const evidence: Evidence[] = [];
-  for (const [kind, map] of [
-    ['label', input.labels],
-    ['annotation', input.annotations],
-  ] as const) {
-    for (const [key, value] of Object.entries(map)) {
-      if (key.startsWith('com.docker.dhi.')) evidence.push({ source: `${kind}:${key}`, detail: value });
-    }
-  }
+  const evidence: Evidence[] = metadata(input)
+    .filter(({ key }) => key.startsWith('com.docker.dhi.'))
+    .map(({ source, value }) => ({ source, detail: value }));
   const sbomFiles = [...input.present].filter(
     (path) => path === DHI_SBOM_DIR || path.startsWith(`${DHI_SBOM_DIR}/`),
   );

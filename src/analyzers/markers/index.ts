@@ -4,9 +4,11 @@
  */
 import type { Analyzer } from '../types.js';
 
-const MARKER_PATHS: ReadonlySet<string> = new Set([
-  'usr/bin/dpkg',
-  'bin/dpkg',
+export const DPKG_BINARIES: readonly string[] = ['usr/bin/dpkg', 'bin/dpkg'];
+
+/** Package manager binaries: their absence is what makes an image distroless. */
+export const PACKAGE_MANAGERS: readonly string[] = [
+  ...DPKG_BINARIES,
   'sbin/apk',
   'usr/bin/apk',
   'bin/rpm',
@@ -14,8 +16,9 @@ const MARKER_PATHS: ReadonlySet<string> = new Set([
   'usr/bin/dnf',
   'usr/bin/microdnf',
   'usr/bin/yum',
-  'etc/secfixes.d/wolfi',
-]);
+];
+
+const MARKER_PATHS: ReadonlySet<string> = new Set([...PACKAGE_MANAGERS, 'etc/secfixes.d/wolfi']);
 
 const DHI_SBOM_DIR = 'opt/docker/sbom';
 
