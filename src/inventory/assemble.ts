@@ -1,4 +1,5 @@
 import type { FileFacts, ReleaseFileKind } from '../analyzers/types.js';
+import { compareStrings } from '../core/compare.js';
 import type { ErrorContext } from '../core/errors.js';
 import {
   type BaseBoundary,
@@ -190,10 +191,10 @@ export function assemble(input: AssembleInput): Inventory {
 
   packages.sort(
     (a, b) =>
-      a.type.localeCompare(b.type) ||
-      a.name.localeCompare(b.name) ||
-      a.version.localeCompare(b.version) ||
-      a.location.localeCompare(b.location),
+      compareStrings(a.type, b.type) ||
+      compareStrings(a.name, b.name) ||
+      compareStrings(a.version, b.version) ||
+      compareStrings(a.location, b.location),
   );
 
   return {

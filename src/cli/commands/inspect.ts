@@ -1,3 +1,4 @@
+import { compareStrings } from '../../core/compare.js';
 import type { Inventory } from '../../core/types.js';
 import { formatPlatform } from '../../image/manifest.js';
 import { inventoryTarget } from '../../inventory/build.js';
@@ -17,7 +18,7 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 function counts(map: Map<string, number>): string {
   return [...map.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
 }
