@@ -11,6 +11,9 @@ RUNS=${RUNS:-5}
 BENCH=.bench
 mkdir -p "$BENCH/results" "$BENCH/tmp"
 
+# Every timed command writes to /dev/null: it must be the null device, not a file someone left there.
+[ -c /dev/null ] || { echo "bench: /dev/null is not a character device; refusing to measure" >&2; exit 2; }
+
 for tool in hyperfine mmdebstrap gzip /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install hyperfine mmdebstrap time)" >&2; exit 2; }
 done

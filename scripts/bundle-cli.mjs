@@ -17,7 +17,8 @@ const purlWithoutCollator = {
   setup(b) {
     b.onLoad({ filter: /packageurl-js[\\/]src[\\/]strings\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      if (!source.includes(COLLATOR_LINE)) throw new Error(`packageurl-js changed: "${COLLATOR_LINE}" not found`);
+      if (!source.includes(COLLATOR_LINE))
+        throw new Error(`packageurl-js changed: "${COLLATOR_LINE}" not found`);
       const replacement = 'const localeCompare = (a, b) => (a < b ? -1 : a > b ? 1 : 0)';
       return { contents: source.replace(COLLATOR_LINE, replacement), loader: 'js' };
     });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Inventory } from '../core/types.js';
@@ -42,15 +42,29 @@ export function inventoryOptions(flags: ImageFlags): InventoryOptions {
   };
 }
 
-/** Writes output to a file atomically (a partial file never replaces a good one), or to stdout. */
+/**
+ * Writes output to stdout or a file. A regular file (or a new one) is replaced atomically, so a
+ * partial document never replaces a good one; anything else that exists — `/dev/null`, a FIFO, a
+ * terminal — is written to in place, never replaced.
+ */
 export async function emit(text: string, output?: string): Promise<void> {
   if (!output) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return;
   }
+  const existing = await stat(output).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    await writeFile(output, text);
+    return;
+  }
   const temp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(temp, text);
-  await rename(temp, output);
+  try {
+    await writeFile(temp, text);
+    await rename(temp, output);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
 }
 
 /** Warnings go to stderr, so that stdout stays a clean document. */
