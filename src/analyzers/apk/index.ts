@@ -1,14 +1,13 @@
 /** Alpine-family package database (Alpine, Wolfi, Chainguard, MinimOS, DHI Alpine) and its repositories. */
 import { KeelsonError } from '../../core/errors.js';
 import type { Warning } from '../../core/types.js';
+import { summariseIssues } from '../parse-issues.js';
 import type { Analyzer } from '../types.js';
-import { type ParseIssue, parseApkInstalled } from './installed.js';
+import { parseApkInstalled } from './installed.js';
 
 export { apkRepositoriesAnalyzer } from './repositories.js';
 
 const DB_PATHS = new Set(['lib/apk/db/installed', 'usr/lib/apk/db/installed']);
-/** Issues spelled out in the warning; the rest are counted. */
-const ISSUES_SHOWN = 5;
 
 export const apkAnalyzer: Analyzer = {
   name: 'apk',
@@ -26,18 +25,16 @@ export const apkAnalyzer: Analyzer = {
       };
     }
     if (db.packages.length === 0) {
-      throw new KeelsonError('PARSE_ERROR', `no readable apk record: ${summarise(db.issues)}`, {
+      throw new KeelsonError('PARSE_ERROR', `no readable apk record: ${summariseIssues(db.issues, 'apk')}`, {
         file: file.path,
       });
     }
     if (db.issues.length === 0) return { packages: db.packages };
-    const warning: Warning = { code: 'PKGDB_DAMAGED', message: summarise(db.issues), file: file.path };
+    const warning: Warning = {
+      code: 'PKGDB_DAMAGED',
+      message: summariseIssues(db.issues, 'apk'),
+      file: file.path,
+    };
     return { packages: db.packages, warnings: [warning], incomplete: true };
   },
 };
-
-function summarise(issues: ParseIssue[]): string {
-  const shown = issues.slice(0, ISSUES_SHOWN).map((issue) => `line ${issue.line}: ${issue.message}`);
-  const more = issues.length > ISSUES_SHOWN ? `; and ${issues.length - ISSUES_SHOWN} more` : '';
-  return `${issues.length} problem(s) in the apk database: ${shown.join('; ')}${more}`;
-}

@@ -5,12 +5,7 @@
  */
 import type { PackageRecord } from '../../core/types.js';
 
-/** Something in the database we could not read: a skipped record or an ignored line. */
-export interface ParseIssue {
-  /** 1-based line where the record starts. */
-  line: number;
-  message: string;
-}
+import type { ParseIssue } from '../parse-issues.js';
 
 export interface ApkDatabase {
   packages: PackageRecord[];

@@ -4,15 +4,14 @@
  */
 import { KeelsonError } from '../../core/errors.js';
 import type { Warning } from '../../core/types.js';
+import { summariseIssues } from '../parse-issues.js';
 import type { Analyzer, AnalyzerFile, FileFacts } from '../types.js';
 import { packageOfListFile, parseInfoList } from './info-list.js';
-import { type ParseIssue, parseDpkgDatabase } from './status.js';
+import { parseDpkgDatabase } from './status.js';
 
 const STATUS_PATH = 'var/lib/dpkg/status';
 const STATUS_D = 'var/lib/dpkg/status.d/';
 const INFO = 'var/lib/dpkg/info/';
-/** Issues spelled out in the warning; the rest are counted. */
-const ISSUES_SHOWN = 5;
 
 /** A direct child of `dir`, e.g. `status.d/libc6` but not `status.d/x/y`. */
 function isChildOf(path: string, dir: string): boolean {
@@ -48,13 +47,13 @@ function analyzeDatabase(file: AnalyzerFile, statusRequired: boolean): FileFacts
     };
   }
   if (db.packages.length === 0 && db.notInstalled === 0) {
-    throw new KeelsonError('PARSE_ERROR', `no readable dpkg stanza: ${summarise(db.issues)}`, {
+    throw new KeelsonError('PARSE_ERROR', `no readable dpkg stanza: ${summariseIssues(db.issues, 'dpkg')}`, {
       file: file.path,
     });
   }
   const warnings: Warning[] = [];
   if (db.issues.length > 0) {
-    warnings.push({ code: 'PKGDB_DAMAGED', message: summarise(db.issues), file: file.path });
+    warnings.push({ code: 'PKGDB_DAMAGED', message: summariseIssues(db.issues, 'dpkg'), file: file.path });
   }
   if (db.packages.length === 0) {
     const message = `dpkg database lists no installed package (${db.notInstalled} removed or not installed)`;
@@ -64,10 +63,4 @@ function analyzeDatabase(file: AnalyzerFile, statusRequired: boolean): FileFacts
   return db.issues.length > 0
     ? { packages: db.packages, warnings, incomplete: true }
     : { packages: db.packages, warnings };
-}
-
-function summarise(issues: ParseIssue[]): string {
-  const shown = issues.slice(0, ISSUES_SHOWN).map((issue) => `line ${issue.line}: ${issue.message}`);
-  const more = issues.length > ISSUES_SHOWN ? `; and ${issues.length - ISSUES_SHOWN} more` : '';
-  return `${issues.length} problem(s) in the dpkg database: ${shown.join('; ')}${more}`;
 }

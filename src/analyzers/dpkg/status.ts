@@ -3,14 +3,8 @@
  * distroless images under `var/lib/dpkg/status.d/`, which carry no Status field.
  */
 import type { PackageRecord } from '../../core/types.js';
+import type { ParseIssue } from '../parse-issues.js';
 import { parseStanzas, type Stanza } from './control.js';
-
-/** Something in the database we could not read: a skipped stanza or ignored lines. */
-export interface ParseIssue {
-  /** 1-based line where the stanza starts. */
-  line: number;
-  message: string;
-}
 
 export interface DpkgDatabase {
   packages: PackageRecord[];
