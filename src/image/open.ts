@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Transform, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type ErrorContext, KeelsonError } from '../core/errors.js';
 import {
@@ -12,6 +12,7 @@ import {
   createDecompressor,
   DEFAULT_LIMITS,
   sniffCompression,
+  tap,
 } from '../layers/decompress.js';
 import { openDockerArchive } from './archive/docker-archive.js';
 import {
@@ -152,24 +153,13 @@ async function unpack(
   const budget = new ByteBudget(DEFAULT_LIMITS);
   let compressed = 0;
   let produced = 0;
-  const countIn = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      compressed += chunk.length;
-      cb(null, chunk);
-    },
+  const countIn = tap((chunk) => {
+    compressed += chunk.length;
   });
-  const limit = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      produced += chunk.length;
-      budget.uncompressed += chunk.length;
-      try {
-        checkBombLimits(budget, produced, compressed, true, context);
-      } catch (err) {
-        cb(err as Error);
-        return;
-      }
-      cb(null, chunk);
-    },
+  const limit = tap((chunk) => {
+    produced += chunk.length;
+    budget.uncompressed += chunk.length;
+    checkBombLimits(budget, produced, compressed, true, context);
   });
   try {
     await pipeline(createReadStream(path), countIn, createDecompressor(compression)!, limit, sink);

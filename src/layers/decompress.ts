@@ -134,3 +134,18 @@ export function checkBombLimits(
     }
   }
 }
+
+/** A pass-through stream that shows each chunk to `inspect` first; an exception from it fails the stream. */
+export function tap(inspect: (chunk: Buffer) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      try {
+        inspect(chunk);
+      } catch (err) {
+        callback(err as Error);
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+}

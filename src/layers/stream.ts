@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { type ErrorContext, KeelsonError } from '../core/errors.js';
-import { type ByteBudget, checkBombLimits, createDecompressor, sniffCompression } from './decompress.js';
+import { type ByteBudget, checkBombLimits, createDecompressor, sniffCompression, tap } from './decompress.js';
 import { type TarCallbacks, TarParser } from './tar.js';
 
 export interface TarStreamOptions {
@@ -81,11 +81,8 @@ export async function streamTar(
   const head = await peek(input, 6);
   const compression = sniffCompression(head, context);
   let compressedBytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      compressedBytes += chunk.length;
-      callback(null, chunk);
-    },
+  const counter = tap((chunk) => {
+    compressedBytes += chunk.length;
   });
   const decompressor = createDecompressor(compression);
   const source = decompressor ? chain(chain(input, counter), decompressor) : input;
