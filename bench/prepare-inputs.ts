@@ -24,8 +24,10 @@ function mmdebstrap(out: string, include: string[]): void {
     '--variant=minbase',
     ...(include.length ? [`--include=${include.join(',')}`] : []),
   ];
-  execFileSync('mmdebstrap', [...args, 'bookworm', `${out}.partial`], { stdio: 'inherit' });
-  execFileSync('mv', [`${out}.partial`, out]);
+  // The name must end in .tar: mmdebstrap picks its output format from the extension.
+  const partial = out.replace(/\.tar$/, '.partial.tar');
+  execFileSync('mmdebstrap', [...args, 'bookworm', partial], { stdio: 'inherit' });
+  execFileSync('mv', [partial, out]);
 }
 
 async function dockerArchive(rootfs: string, out: string): Promise<void> {

@@ -39,6 +39,8 @@ export function inventoryOptions(flags: ImageFlags): InventoryOptions {
     ...(flags.cache ? { cacheDir: flags.cacheDir ?? defaultCacheDir() } : {}),
     ...(flags.baseImage ? { baseImage: flags.baseImage } : {}),
     insecureRegistries: flags.insecureRegistry,
+    // No report prints per-package file lists, so an unchanged image can come whole from the cache.
+    packageFiles: false,
   };
 }
 

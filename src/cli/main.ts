@@ -41,7 +41,99 @@ function program(): Command {
     const { inspectCommand } = await import('./commands/inspect.js');
     await inspectCommand(target, flags);
   });
-  for (const command of root.commands) command.exitOverride().showHelpAfterError();
+  const scanFlags = (command: Command) =>
+    addImageFlags(command)
+      .option('--db-dir <dir>', 'advisory database folder (default $XDG_DATA_HOME/keelson/db)')
+      .option(
+        '--vex <file|dir>',
+        'OpenVEX, CycloneDX VEX or CSAF VEX document(s) to apply (repeatable)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option(
+        '--max-db-age <age>',
+        'warn when the advisory database is older than this (e.g. 24h, 7d)',
+        '7d',
+      );
+
+  scanFlags(
+    root
+      .command('scan')
+      .description('Find vulnerabilities in an image with the right vendor advisories and VEX')
+      .argument('<target>', 'image reference, docker/OCI archive, OCI layout or root filesystem directory')
+      .addOption(
+        new Option('-f, --format <format>', 'report format').choices(['table', 'json']).default('table'),
+      )
+      .option('-o, --output <file>', 'write to a file instead of stdout')
+      .option('--show-suppressed', 'also list findings suppressed by vendor status or VEX'),
+  ).action(async (target: string, flags) => {
+    const { scanCommand } = await import('./commands/scan.js');
+    await scanCommand(target, flags);
+  });
+
+  scanFlags(
+    root
+      .command('explain')
+      .description('Explain how one vulnerability was matched (or suppressed) in an image')
+      .argument('<target>', 'image reference, docker/OCI archive, OCI layout or root filesystem directory')
+      .argument('<vulnerability>', 'vulnerability id or alias, e.g. CVE-2021-3450')
+      .option('-o, --output <file>', 'write to a file instead of stdout'),
+  ).action(async (target: string, vulnerability: string, flags) => {
+    const { explainCommand } = await import('./commands/explain.js');
+    await explainCommand(target, vulnerability, flags);
+  });
+
+  const db = root.command('db').description('Manage the local advisory database');
+  const dbDir = (command: Command) =>
+    command.option('--db-dir <dir>', 'advisory database folder (default $XDG_DATA_HOME/keelson/db)');
+  dbDir(
+    db
+      .command('update')
+      .description('Download advisory feeds from upstream and rebuild them atomically')
+      .option(
+        '--source <name>',
+        'only this source (repeatable)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option('--mirror <url>', 'fetch every feed from this base URL instead of upstream'),
+  ).action(async (flags) => {
+    const { dbUpdateCommand } = await import('./commands/db.js');
+    await dbUpdateCommand(flags);
+  });
+  dbDir(
+    db
+      .command('import')
+      .description('Import feed files, a folder of them, a .tar.gz of them, or a bundle, offline')
+      .argument('<path>', 'file, folder or .tar.gz')
+      .option('--source <name>', 'the feed the files belong to (default: recognised from the files)'),
+  ).action(async (path: string, flags) => {
+    const { dbImportCommand } = await import('./commands/db.js');
+    await dbImportCommand(path, flags);
+  });
+  dbDir(
+    db
+      .command('export-bundle')
+      .description('Write the database as a .tar.gz bundle for air-gapped sites')
+      .argument('<file>', 'bundle to write'),
+  ).action(async (file: string, flags) => {
+    const { dbExportCommand } = await import('./commands/db.js');
+    await dbExportCommand(file, flags);
+  });
+  dbDir(
+    db
+      .command('status')
+      .description('Show each source with record counts, last update and age')
+      .addOption(
+        new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+      ),
+  ).action(async (flags) => {
+    const { dbStatusCommand } = await import('./commands/db.js');
+    await dbStatusCommand(flags);
+  });
+
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of all(root).slice(1)) command.exitOverride().showHelpAfterError();
   return root;
 }
 

@@ -26,6 +26,10 @@ export type ErrorCode =
   | 'PARSE_ERROR'
   | 'CACHE_ERROR'
   | 'NEEDS_WHOLE_FILE'
+  | 'NO_DATABASE'
+  | 'DATABASE_ERROR'
+  | 'DOWNLOAD_ERROR'
+  | 'DATABASE_BUSY'
   | 'INTERNAL';
 
 export interface ErrorContext {

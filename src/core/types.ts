@@ -166,6 +166,8 @@ export interface Inventory {
   provider: Provider;
   base?: BaseBoundary;
   packages: Package[];
+  /** Repository URLs from `etc/apk/repositories` (they name the Alpine release advisories are matched for). */
+  apkRepositories?: string[];
   /** Embedded SBOM documents found in the image, with how many packages each contributed. */
   embeddedSboms: { path: string; format: string; packages: number; merged: number }[];
   warnings: Warning[];

@@ -206,6 +206,7 @@ export function assemble(input: AssembleInput): Inventory {
     provider,
     ...(input.base ? { base: input.base } : {}),
     packages,
+    ...(repositories.length ? { apkRepositories: [...new Set(repositories)] } : {}),
     embeddedSboms,
     warnings,
     complete,

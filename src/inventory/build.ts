@@ -1,7 +1,7 @@
 import { analyzers as defaultAnalyzers } from '../analyzers/registry.js';
 import type { Analyzer } from '../analyzers/types.js';
 import { type ErrorContext, toKeelsonError } from '../core/errors.js';
-import type { ImageConfigSummary, ImageIdentity, Inventory, Warning } from '../core/types.js';
+import type { ImageConfigSummary, ImageIdentity, Inventory, Package, Warning } from '../core/types.js';
 import { openTarget } from '../image/open.js';
 import type { ImageSource, OpenOptions } from '../image/types.js';
 import { LayerCache } from '../layers/cache.js';
@@ -10,6 +10,7 @@ import { walkDirectory } from '../layers/directory.js';
 import { type LayerFacts, walkLayer } from '../layers/walker.js';
 import { assemble } from './assemble.js';
 import { type BaseInput, findBaseBoundary } from './base.js';
+import { ImageCache } from './image-cache.js';
 import { squash } from './squash.js';
 
 export interface InventoryOptions extends OpenOptions {
@@ -23,6 +24,11 @@ export interface InventoryOptions extends OpenOptions {
   baseImage?: string;
   /** Check each layer's uncompressed bytes against the config's diffID (default true). */
   verifyDiffIDs?: boolean;
+  /**
+   * Keep each OS package's file list in the result (default true). Without them an unchanged image is
+   * served whole from the image cache: what the CLI's reports do, since none of them prints file lists.
+   */
+  packageFiles?: boolean;
 }
 
 /** Opens any TARGET, inventories it, and releases it. */
@@ -95,6 +101,19 @@ export async function inventoryImage(
 ): Promise<Inventory> {
   const analyzers = options.analyzers ?? defaultAnalyzers;
   const cache = options.cacheDir ? new LayerCache(options.cacheDir, analyzers) : undefined;
+  const imageCache =
+    options.cacheDir && options.packageFiles === false
+      ? new ImageCache(options.cacheDir, analyzers)
+      : undefined;
+  const imageKey = imageCache?.key(source, baseDiffIDs, options.verifyDiffIDs !== false);
+  const hit = imageKey ? await imageCache?.get(imageKey) : undefined;
+  if (hit) {
+    return {
+      ...hit,
+      image: source.identity,
+      stats: { layersFromCache: source.layers.length, layersAnalyzed: 0, bytesRead: 0 },
+    };
+  }
   const budget = new ByteBudget(options.limits ?? DEFAULT_LIMITS);
   const image = source.identity.target;
   const facts: LayerFacts[] = new Array(source.layers.length);
@@ -143,7 +162,15 @@ export async function inventoryImage(
     context: { image },
   });
   inventory.stats = stats;
+  if (options.packageFiles === false) inventory.packages = inventory.packages.map(withoutFiles);
+  if (imageKey) await imageCache?.put(imageKey, inventory);
   return inventory;
+}
+
+function withoutFiles(pkg: Package): Package {
+  if (!pkg.files) return pkg;
+  const { files: _files, ...rest } = pkg;
+  return rest;
 }
 
 /** Inventories a root filesystem directory as a one-layer image without config. */

@@ -34,7 +34,8 @@ export async function debianBookwormTar(): Promise<string> {
       continue;
     }
     try {
-      const partial = `${tar}.partial`;
+      // The name must end in .tar: mmdebstrap picks its output format from the extension.
+      const partial = tar.replace(/\.tar$/, '.partial.tar');
       execFileSync('mmdebstrap', ['--quiet', '--variant=minbase', 'bookworm', partial], {
         stdio: ['ignore', 'ignore', 'inherit'],
         timeout: 600_000,

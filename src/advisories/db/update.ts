@@ -1,0 +1,39 @@
+/** `keelson db update`: download sources from upstream and rebuild them atomically. */
+import { KeelsonError } from '../../core/errors.js';
+import { feedImporter, feedImporters } from '../feeds/registry.js';
+import type { Fetcher } from '../types.js';
+import { httpFetcher } from './fetch.js';
+import { type SourceOutcome, updateDatabase } from './writer.js';
+
+export interface UpdateOptions {
+  sources?: readonly string[];
+  /** Replaces each feed's upstream host (a mirror, or a test server). */
+  baseUrl?: string;
+  fetch?: Fetcher;
+}
+
+export async function updateFromUpstream(
+  dbDir: string,
+  options: UpdateOptions = {},
+): Promise<SourceOutcome[]> {
+  const importers = options.sources?.length
+    ? options.sources.map((name) => {
+        const importer = feedImporter(name);
+        if (!importer)
+          throw new KeelsonError(
+            'INVALID_ARGUMENT',
+            `unknown feed source "${name}" (known: ${feedImporters.map((i) => i.name).join(', ')})`,
+          );
+        return importer;
+      })
+    : feedImporters;
+  const fetch = options.fetch ?? httpFetcher();
+  return updateDatabase(
+    dbDir,
+    importers.map((importer) => ({
+      importer,
+      files: importer.download(fetch, options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      origin: options.baseUrl ?? 'upstream',
+    })),
+  );
+}

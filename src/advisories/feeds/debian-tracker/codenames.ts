@@ -1,0 +1,113 @@
+/**
+ * Debian codename → major version. The security tracker JSON speaks only in codenames (`bookworm`), but
+ * images say `VERSION_ID=12`, so the importer needs the map. Sources, best first:
+ *
+ * 1. distro-info-data's `debian.csv` when it is part of the import (authoritative, also gives EOL dates);
+ * 2. the feed itself: security uploads carry the major in their version (`5.8.0-1+deb12u1`,
+ *    `98.0-1~deb11u1`), so a majority vote over each codename's `<codename>`/`<codename>-security`
+ *    versions and fixed versions (tracker JSON and DSA list) names its major. This also covers
+ *    releases newer than this code once they get their first security upload;
+ * 3. a small table of released codenames below, for releases the data says nothing about
+ *    (e.g. a tracker JSON without any `+debNNuM` version for `trixie` yet).
+ *
+ * `sid` (unstable) has no number and maps to `unstable`.
+ */
+
+/** Released Debian codenames and their majors (facts that never change; used only as a fallback). */
+export const RELEASED_CODENAMES: ReadonlyMap<string, string> = new Map([
+  ['squeeze', '6'],
+  ['wheezy', '7'],
+  ['jessie', '8'],
+  ['stretch', '9'],
+  ['buster', '10'],
+  ['bullseye', '11'],
+  ['bookworm', '12'],
+  ['trixie', '13'],
+]);
+
+export type CodenameSource = 'distro-info' | 'data' | 'table';
+
+const SECURITY_SUFFIX = /[+~]deb(\d+)u\d+/;
+
+/** Counts `debNNuM` version suffixes per codename; the most frequent one names the release. */
+export class CodenameVotes {
+  private readonly votes = new Map<string, Map<string, number>>();
+
+  add(codename: string, version: unknown): void {
+    if (typeof version !== 'string') return;
+    const major = SECURITY_SUFFIX.exec(version)?.[1];
+    if (!major) return;
+    let counts = this.votes.get(codename);
+    if (!counts) {
+      counts = new Map();
+      this.votes.set(codename, counts);
+    }
+    counts.set(major, (counts.get(major) ?? 0) + 1);
+  }
+
+  /** Codenames whose votes have a strict majority for one major. */
+  winners(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [codename, counts] of this.votes) {
+      let total = 0;
+      let best: [string, number] | undefined;
+      for (const [major, n] of counts) {
+        total += n;
+        if (!best || n > best[1]) best = [major, n];
+      }
+      if (best && best[1] * 2 > total) out.set(codename, best[0]);
+    }
+    return out;
+  }
+}
+
+export interface DistroInfo {
+  majors: Map<string, string>;
+  /** Codenames whose last support date (LTS when given, else regular) is before `now`. */
+  endOfLife: string[];
+}
+
+/**
+ * Reads distro-info-data's `debian.csv` (`version,codename,series,created,release,eol[,eol-lts,eol-elts]`).
+ * Returns undefined when the text is not that file.
+ */
+export function parseDistroInfoCsv(text: string, now: Date): DistroInfo | undefined {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = lines[0]?.split(',').map((h) => h.trim());
+  if (header?.[0] !== 'version' || !header.includes('series')) return undefined;
+  const col = (name: string) => header.indexOf(name);
+  const [iVersion, iSeries, iEol, iLts] = [col('version'), col('series'), col('eol'), col('eol-lts')];
+  const majors = new Map<string, string>();
+  const endOfLife: string[] = [];
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',').map((c) => c.trim());
+    const series = cells[iSeries];
+    if (!series || !/^[a-z][a-z0-9-]{0,31}$/.test(series)) continue;
+    const version = cells[iVersion] ?? '';
+    if (/^\d+(\.\d+)?$/.test(version)) majors.set(series, version);
+    const ends = [cells[iEol], iLts >= 0 ? cells[iLts] : undefined].filter(
+      (d): d is string => !!d && /^\d{4}-\d{2}-\d{2}$/.test(d),
+    );
+    const last = ends.sort().at(-1);
+    if (last && Date.parse(`${last}T00:00:00Z`) < now.getTime()) endOfLife.push(series);
+  }
+  return { majors, endOfLife };
+}
+
+/** Merges the three sources (see the module comment) into codename → major, remembering where each came from. */
+export function resolveCodenames(
+  codenames: Iterable<string>,
+  distroInfo: Map<string, string> | undefined,
+  derived: Map<string, string>,
+): Map<string, { major: string; from: CodenameSource }> {
+  const out = new Map<string, { major: string; from: CodenameSource }>();
+  for (const codename of codenames) {
+    const fromCsv = distroInfo?.get(codename);
+    const fromData = derived.get(codename);
+    const fromTable = RELEASED_CODENAMES.get(codename);
+    if (fromCsv) out.set(codename, { major: fromCsv, from: 'distro-info' });
+    else if (fromData) out.set(codename, { major: fromData, from: 'data' });
+    else if (fromTable) out.set(codename, { major: fromTable, from: 'table' });
+  }
+  return out;
+}

@@ -1,0 +1,252 @@
+/**
+ * The matcher: inventory + advisory database (+ VEX) → findings. Per package it looks up the namespaces
+ * chosen for it (namespaces.ts), lets the first namespace that knows a vulnerability decide, applies the
+ * vendor's status, then VEX, and records how every decision was made.
+ */
+import type { AdvisoryDb, AffectedRow } from '../advisories/db/reader.js';
+import type { VersionInterval } from '../advisories/types.js';
+import type { Inventory, Package } from '../core/types.js';
+import { inInterval } from '../versioning/range.js';
+import { scheme as versionScheme } from '../versioning/registry.js';
+import { InvalidVersionError, type SchemeName } from '../versioning/types.js';
+import type { VexStatement } from '../vex/types.js';
+import { enrich } from './enrich.js';
+import { lookupsFor, type OsPlan, planOs } from './namespaces.js';
+import type { Finding, FindingPackage, Lookup } from './types.js';
+import { applyVex, type VexPolicy } from './vex-overlay.js';
+
+export interface MatchOptions {
+  /** VEX statements supplied by the user (`--vex`, VEX repositories, image attestations). */
+  vex?: readonly VexStatement[];
+}
+
+export interface MatchOutput {
+  findings: Finding[];
+  warnings: { code: string; message: string }[];
+}
+
+export function matchInventory(
+  inventory: Inventory,
+  db: AdvisoryDb,
+  options: MatchOptions = {},
+): MatchOutput {
+  const plan = planOs(inventory);
+  const warnings: MatchOutput['warnings'] = [];
+  const osPackages = inventory.packages.filter(
+    (p) => p.type === 'apk' || p.type === 'deb' || p.type === 'rpm',
+  );
+  if (plan.unsupported && osPackages.length)
+    warnings.push({
+      code: 'NO_OS_FEED',
+      message: `${osPackages.length} OS packages were not matched: ${plan.unsupported}`,
+    });
+
+  const findings: Finding[] = [];
+  for (const pkg of inventory.packages) {
+    for (const { finding, rows } of matchPackage(pkg, inventory, plan, db)) {
+      enrich(finding, rows, db);
+      findings.push(finding);
+    }
+  }
+
+  const policy: VexPolicy = vexPolicy(inventory, plan, db, options);
+  applyVex(findings, inventory, policy);
+  findings.sort(compareFindings);
+  return { findings, warnings };
+}
+
+function vexPolicy(inventory: Inventory, plan: OsPlan, db: AdvisoryDb, options: MatchOptions): VexPolicy {
+  const isDhi = inventory.provider.name === 'docker-hardened-images';
+  const vendor = isDhi ? db.vexStatements().filter((s) => s.source === 'dhi-advisories') : [];
+  return {
+    user: options.vex ?? [],
+    vendor: vendor.map((s) => s.statement),
+    // Upcoming DHI model: DHI's OSV already decided; its VEX is context, never a suppression.
+    vendorSuppresses: isDhi && !plan.dhiNamespace,
+    // A derived DHI image: DHI's statements speak for the DHI base only.
+    vendorScope: (pkg) =>
+      !inventory.base || inventory.base.method !== 'dhi-chain-id' || pkg.layer?.base === true,
+  };
+}
+
+const CVE = /^CVE-\d{4}-\d+$/;
+
+/** The id a finding is known by: a CVE when the advisory names one, else its own id. */
+function canonicalId(row: AffectedRow): string {
+  if (CVE.test(row.advisoryId)) return row.advisoryId;
+  return row.aliases.find((a) => CVE.test(a)) ?? row.advisoryId;
+}
+
+function findingPackage(pkg: Package): FindingPackage {
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    type: pkg.type,
+    purl: pkg.purl,
+    location: pkg.location,
+    ...(pkg.source?.name ? { sourceName: pkg.source.name } : {}),
+    ...(pkg.layer
+      ? {
+          layer: {
+            index: pkg.layer.index,
+            diffID: pkg.layer.diffID,
+            ...(pkg.layer.base !== undefined ? { base: pkg.layer.base } : {}),
+            ...(pkg.layer.createdBy ? { createdBy: pkg.layer.createdBy } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+interface Verdict {
+  affected: boolean;
+  fixed: string[];
+  constraint: string;
+  versionError?: string;
+}
+
+/** Does this entry affect `version`? Compares in the entry's own scheme. */
+export function evaluate(
+  row: Pick<AffectedRow, 'status' | 'ranges' | 'versions' | 'scheme'>,
+  version: string,
+): Verdict {
+  const constraint = describeConstraint(row.ranges, row.versions);
+  if (row.status === 'not_affected') return { affected: false, fixed: [], constraint };
+  if (!row.ranges.length && !row.versions.length) {
+    // No bounds: every version is affected (Debian `open`, Echo `{}`), except a `fixed` record with no version.
+    return { affected: row.status !== 'fixed', fixed: [], constraint };
+  }
+  const compare = versionScheme(row.scheme).compare;
+  try {
+    if (row.versions.some((v) => v === version || compare(v, version) === 0))
+      return { affected: true, fixed: fixesAbove(row.ranges, version, row.scheme), constraint };
+    const hits = row.ranges.filter((r) => inInterval(row.scheme, version, r));
+    return {
+      affected: hits.length > 0,
+      fixed: hits.flatMap((r) => (r.fixed && r.fixed !== '0' ? [r.fixed] : [])),
+      constraint,
+    };
+  } catch (err) {
+    if (!(err instanceof InvalidVersionError)) throw err;
+    // Unorderable: keep it as a finding and say why, never treat it as "not affected".
+    return {
+      affected: true,
+      fixed: row.ranges.flatMap((r) => (r.fixed && r.fixed !== '0' ? [r.fixed] : [])),
+      constraint,
+      versionError: err.message,
+    };
+  }
+}
+
+function fixesAbove(ranges: VersionInterval[], version: string, scheme: SchemeName): string[] {
+  const compare = versionScheme(scheme).compare;
+  return ranges.flatMap((r) =>
+    r.fixed && r.fixed !== '0' && compare(r.fixed, version) > 0 ? [r.fixed] : [],
+  );
+}
+
+export function describeConstraint(ranges: VersionInterval[], versions: string[]): string {
+  const parts = ranges.map((r) => {
+    const lower = r.introduced && r.introduced !== '0' ? `>= ${r.introduced}` : '';
+    const upper = r.fixed
+      ? r.fixed === '0'
+        ? 'none (fixed "0")'
+        : `< ${r.fixed}`
+      : r.lastAffected
+        ? `<= ${r.lastAffected}`
+        : '';
+    return [lower, upper].filter(Boolean).join(', ') || 'all versions';
+  });
+  if (versions.length) parts.push(`= ${versions.join(' | ')}`);
+  return parts.length ? parts.join('; ') : 'all versions';
+}
+
+/** All findings for one package: the first lookup that knows a vulnerability decides it. */
+function matchPackage(
+  pkg: Package,
+  inventory: Inventory,
+  plan: OsPlan,
+  db: AdvisoryDb,
+): { finding: Finding; rows: AffectedRow[] }[] {
+  const decided = new Map<string, { lookup: Lookup; rows: AffectedRow[] }>();
+  for (const lookup of lookupsFor(pkg, inventory, plan)) {
+    const byVuln = new Map<string, AffectedRow[]>();
+    for (const row of db.affected(lookup.namespace, lookup.name)) {
+      if (row.withdrawn) continue;
+      const key = canonicalId(row);
+      if (decided.has(key)) continue;
+      byVuln.set(key, [...(byVuln.get(key) ?? []), row]);
+    }
+    for (const [key, rows] of byVuln) decided.set(key, { lookup, rows });
+  }
+
+  const out: { finding: Finding; rows: AffectedRow[] }[] = [];
+  for (const [id, { lookup, rows }] of decided) {
+    const finding = decide(id, pkg, lookup, rows);
+    if (finding) out.push({ finding, rows });
+  }
+  return out;
+}
+
+function decide(id: string, pkg: Package, lookup: Lookup, rows: AffectedRow[]): Finding | undefined {
+  const aliases = [...new Set(rows.flatMap((r) => [r.advisoryId, ...r.aliases]))]
+    .filter((a) => a !== id)
+    .sort();
+  const base = (row: AffectedRow, verdict: Verdict): Finding => ({
+    id,
+    aliases,
+    package: findingPackage(pkg),
+    status: row.status === 'fixed' ? 'affected' : row.status,
+    fixedVersions: [...new Set(verdict.fixed)],
+    severity: { level: 'unknown', source: 'none', method: 'none' },
+    severities: [],
+    ...(row.summary ? { summary: row.summary } : {}),
+    ...(row.url || row.references[0] ? { url: row.url ?? row.references[0]!.url } : {}),
+    dataSource: { source: row.source, advisoryId: row.advisoryId },
+    match: {
+      namespace: lookup.namespace,
+      lookupName: lookup.name,
+      nameKind: lookup.nameKind,
+      scheme: row.scheme,
+      constraint: verdict.constraint,
+      source: row.source,
+      advisoryId: row.advisoryId,
+      namespaceReason: lookup.reason,
+      ...(verdict.versionError ? { versionError: verdict.versionError } : {}),
+    },
+  });
+
+  // The vendor saying "not affected" (secdb "0", Debian fixed_version "0", Photon "Not Affected") wins over
+  // any other record for the same vulnerability and package.
+  const notAffected = rows.find((r) => r.status === 'not_affected');
+  if (notAffected) {
+    const finding = base(notAffected, { affected: false, fixed: [], constraint: describeConstraint([], []) });
+    finding.suppressed = {
+      kind: 'vendor-status',
+      status: 'not_affected',
+      detail: `${notAffected.source}: ${notAffected.advisoryId} does not affect ${lookup.name} in ${lookup.namespace}`,
+    };
+    return finding;
+  }
+  let chosen: { row: AffectedRow; verdict: Verdict } | undefined;
+  const fixed: string[] = [];
+  for (const row of rows) {
+    const verdict = evaluate(row, pkg.version);
+    if (!verdict.affected) continue;
+    fixed.push(...verdict.fixed);
+    if (!chosen || (chosen.verdict.fixed.length === 0 && verdict.fixed.length > 0)) chosen = { row, verdict };
+  }
+  if (!chosen) return undefined;
+  return base(chosen.row, { ...chosen.verdict, fixed });
+}
+
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, negligible: 4, unknown: 5 } as const;
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    Number(Boolean(a.suppressed)) - Number(Boolean(b.suppressed)) ||
+    SEVERITY_RANK[a.severity.level] - SEVERITY_RANK[b.severity.level] ||
+    (a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}

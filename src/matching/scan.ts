@@ -1,0 +1,107 @@
+/**
+ * `keelson scan` as a library call: inventory the target, match it against the advisory database and
+ * VEX, and summarise.
+ */
+import { AdvisoryDb, defaultDbDir } from '../advisories/db/reader.js';
+import type { Inventory } from '../core/types.js';
+import { type InventoryOptions, inventoryTarget } from '../inventory/build.js';
+import type { VexStatement } from '../vex/types.js';
+import { matchInventory } from './match.js';
+import type { DatabaseInfo, Finding, ScanResult, ScanSummary, SeverityLevel } from './types.js';
+
+export interface ScanOptions extends InventoryOptions {
+  dbDir?: string;
+  vex?: readonly VexStatement[];
+  /** Warn when the database is older than this many hours (default 7 days). */
+  maxDbAgeHours?: number;
+  now?: () => Date;
+}
+
+export const DEFAULT_MAX_DB_AGE_HOURS = 7 * 24;
+
+export async function scanTarget(target: string, options: ScanOptions = {}): Promise<ScanResult> {
+  // Open the database first: a missing one is reported before any image is read.
+  const db = AdvisoryDb.open(options.dbDir ?? defaultDbDir());
+  try {
+    const inventory = await inventoryTarget(target, options);
+    return scanInventory(inventory, db, options);
+  } finally {
+    db.close();
+  }
+}
+
+export function scanInventory(inventory: Inventory, db: AdvisoryDb, options: ScanOptions = {}): ScanResult {
+  const { findings, warnings } = matchInventory(inventory, db, options.vex ? { vex: options.vex } : {});
+  const database = databaseInfo(db, options.now?.() ?? new Date());
+  const maxAge = options.maxDbAgeHours ?? DEFAULT_MAX_DB_AGE_HOURS;
+  if (database.demo)
+    warnings.unshift({
+      code: 'DEMO_DATABASE',
+      message:
+        'the advisory database holds DEMO data (bundled samples and synthetic feeds), not real advisories',
+    });
+  else if (database.ageHours !== undefined && database.ageHours > maxAge)
+    warnings.unshift({
+      code: 'STALE_DATABASE',
+      message: `the advisory database is ${Math.round(database.ageHours)} hours old (limit ${maxAge}) — run \`keelson db update\``,
+    });
+  return {
+    schemaVersion: 1,
+    image: {
+      target: inventory.image.target,
+      ...(inventory.image.reference ? { reference: inventory.image.reference } : {}),
+      ...(inventory.image.manifestDigest ? { manifestDigest: inventory.image.manifestDigest } : {}),
+      ...(inventory.image.configDigest ? { configDigest: inventory.image.configDigest } : {}),
+    },
+    ...(inventory.distro
+      ? {
+          distro: {
+            id: inventory.distro.id,
+            ...(inventory.distro.version ? { version: inventory.distro.version } : {}),
+            ...(inventory.distro.versionCodename
+              ? { versionCodename: inventory.distro.versionCodename }
+              : {}),
+            ...(inventory.distro.rolling ? { rolling: true } : {}),
+          },
+        }
+      : {}),
+    provider: inventory.provider,
+    packages: inventory.packages.length,
+    findings,
+    summary: summarize(findings),
+    database,
+    warnings: [...inventory.warnings.map((w) => ({ code: w.code, message: w.message })), ...warnings],
+  };
+}
+
+function databaseInfo(db: AdvisoryDb, now: Date): DatabaseInfo {
+  const builtAt = db.builtAt();
+  const sources = db.sources();
+  return {
+    path: db.path,
+    ...(builtAt ? { builtAt, ageHours: (now.getTime() - Date.parse(builtAt)) / 3_600_000 } : {}),
+    demo: sources.some((s) => s.demo),
+    sources: sources.map((s) => s.name),
+  };
+}
+
+export function summarize(findings: readonly Finding[]): ScanSummary {
+  const bySeverity: Record<SeverityLevel, number> = {
+    critical: 0,
+    high: 0,
+    medium: 0,
+    low: 0,
+    negligible: 0,
+    unknown: 0,
+  };
+  const actionable = findings.filter((f) => !f.suppressed);
+  for (const f of actionable) bySeverity[f.severity.level]++;
+  return {
+    raw: findings.length,
+    actionable: actionable.length,
+    suppressed: findings.length - actionable.length,
+    bySeverity,
+    fixable: actionable.filter((f) => f.fixedVersions.length > 0).length,
+    fromBase: actionable.filter((f) => f.package.layer?.base === true).length,
+  };
+}

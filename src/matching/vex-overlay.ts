@@ -1,0 +1,149 @@
+/**
+ * VEX on top of the feed's verdict. Statements match a finding by vulnerability id (or alias) and by
+ * package URL (the package's own, or its source package's); the latest matching statement wins.
+ * `not_affected` and `fixed` suppress (the finding stays, marked), `under_investigation` and `affected`
+ * annotate, and a user's `affected` statement for a package the feeds said nothing about adds a finding.
+ */
+import type { Inventory, Package } from '../core/types.js';
+import { resolveVex } from '../vex/apply.js';
+import type { VexStatement } from '../vex/types.js';
+import type { Finding } from './types.js';
+
+export interface VexPolicy {
+  /** Statements the user supplied: they always apply. */
+  user: readonly VexStatement[];
+  /** The image vendor's statements from the advisory DB (DHI). */
+  vendor: readonly VexStatement[];
+  /** Whether vendor statements may suppress (DHI current model) or only annotate (DHI upcoming model). */
+  vendorSuppresses: boolean;
+  /** Which packages vendor statements may speak for (a derived image: the vendor's base layers only). */
+  vendorScope: (pkg: Package) => boolean;
+}
+
+/** The purls a statement may name a package by: its own, and its source package's (DHI names either). */
+export function candidatePurls(pkg: Package): string[] {
+  const out = [pkg.purl];
+  const src = pkg.source?.name;
+  if (src && src !== pkg.name && (pkg.type === 'deb' || pkg.type === 'apk' || pkg.type === 'rpm')) {
+    const at = pkg.purl.indexOf('@');
+    const prefix = pkg.purl.slice(0, pkg.purl.lastIndexOf('/', at === -1 ? undefined : at) + 1);
+    const version = pkg.source?.version ?? pkg.version;
+    out.push(`${prefix}${encodeURIComponent(src)}@${encodeURIComponent(version)}`);
+  }
+  return out;
+}
+
+function imagePurls(inventory: Inventory): string[] {
+  const out: string[] = [];
+  const ref = inventory.image.reference;
+  if (ref) {
+    const m = /^(?:[^/]+\/)?(.+?)(?::[^:/@]+)?(?:@(sha256:[0-9a-f]{64}))?$/.exec(ref);
+    const name = m?.[1];
+    if (name) {
+      out.push(`pkg:docker/${name}`);
+      const last = name.split('/').pop()!;
+      out.push(`pkg:oci/${last}${m?.[2] ? `@${encodeURIComponent(m[2])}` : ''}`);
+    }
+  }
+  if (inventory.image.manifestDigest)
+    out.push(`pkg:oci/image@${encodeURIComponent(inventory.image.manifestDigest)}`);
+  return out;
+}
+
+function resolveFor(statements: readonly VexStatement[], ids: string[], pkg: Package, images: string[]) {
+  let best: VexStatement | undefined;
+  for (const purl of candidatePurls(pkg)) {
+    const s = resolveVex(statements, { vulnerabilityIds: ids, packagePurl: purl, imagePurls: images });
+    if (s && (!best || (s.timestamp ?? '') > (best.timestamp ?? ''))) best = s;
+  }
+  return best;
+}
+
+export function applyVex(findings: Finding[], inventory: Inventory, policy: VexPolicy): void {
+  const images = imagePurls(inventory);
+  const byPurl = new Map(inventory.packages.map((p) => [`${p.purl}\0${p.location}`, p]));
+  for (const finding of findings) {
+    const pkg = byPurl.get(`${finding.package.purl}\0${finding.package.location}`);
+    if (!pkg) continue;
+    const ids = [finding.id, ...finding.aliases];
+    const user = resolveFor(policy.user, ids, pkg, images);
+    const vendor = policy.vendorScope(pkg) ? resolveFor(policy.vendor, ids, pkg, images) : undefined;
+    const statement = user ?? vendor;
+    if (!statement) continue;
+    const suppresses = statement === user || policy.vendorSuppresses;
+    finding.vex = {
+      status: statement.status,
+      origin: statement.origin,
+      ...(statement.justification ? { justification: statement.justification } : {}),
+      ...(statement.impactStatement || statement.statusNotes || statement.actionStatement
+        ? { statement: statement.impactStatement ?? statement.statusNotes ?? statement.actionStatement }
+        : {}),
+    };
+    if (
+      suppresses &&
+      !finding.suppressed &&
+      (statement.status === 'not_affected' || statement.status === 'fixed')
+    )
+      finding.suppressed = {
+        kind: 'vex',
+        status: statement.status,
+        detail: `VEX ${statement.status}${statement.justification ? ` (${statement.justification})` : ''} from ${statement.origin}`,
+        origin: statement.origin,
+        ...(statement.justification ? { justification: statement.justification } : {}),
+      };
+  }
+  addAffectedFromUser(findings, inventory, policy.user, images);
+}
+
+/** A user's `affected` statement for a vulnerability no feed reported on that package adds a finding. */
+function addAffectedFromUser(
+  findings: Finding[],
+  inventory: Inventory,
+  statements: readonly VexStatement[],
+  images: string[],
+): void {
+  const affected = statements.filter((s) => s.status === 'affected');
+  if (!affected.length) return;
+  const seen = new Set(findings.flatMap((f) => [f.id, ...f.aliases].map((id) => `${f.package.purl}\0${id}`)));
+  for (const pkg of inventory.packages) {
+    for (const s of affected) {
+      const ids = [s.vulnerability, ...s.aliases];
+      if (ids.some((id) => seen.has(`${pkg.purl}\0${id}`))) continue;
+      if (resolveFor([s], ids, pkg, images) !== s) continue;
+      for (const id of ids) seen.add(`${pkg.purl}\0${id}`);
+      findings.push({
+        id: s.vulnerability,
+        aliases: s.aliases,
+        package: {
+          name: pkg.name,
+          version: pkg.version,
+          type: pkg.type,
+          purl: pkg.purl,
+          location: pkg.location,
+          ...(pkg.layer
+            ? { layer: { index: pkg.layer.index, diffID: pkg.layer.diffID, base: pkg.layer.base } }
+            : {}),
+        },
+        status: 'affected',
+        fixedVersions: [],
+        severity: { level: 'unknown', source: 'none', method: 'none' },
+        severities: [],
+        dataSource: { source: 'vex', advisoryId: s.vulnerability },
+        vex: {
+          status: 'affected',
+          origin: s.origin,
+          ...(s.actionStatement ? { statement: s.actionStatement } : {}),
+        },
+        match: {
+          namespace: 'vex',
+          lookupName: pkg.purl,
+          nameKind: 'binary',
+          constraint: 'named by a VEX statement',
+          source: 'vex',
+          advisoryId: s.vulnerability,
+          namespaceReason: `VEX statement from ${s.origin} says affected`,
+        },
+      });
+    }
+  }
+}
