@@ -24,6 +24,7 @@ import {
   TarFiles,
 } from './archive/files.js';
 import { openOciLayout } from './archive/oci-layout.js';
+import { openSnapshot, RecordingFiles } from './archive/snapshot.js';
 import type { ImageSource, OpenOptions } from './types.js';
 
 export type OpenedTarget =
@@ -100,13 +101,42 @@ async function openPath(
     }
     return { kind: 'rootfs', root: resolve(path), target };
   }
-  const { files, cleanup } = await openArchiveFile(path, context, options);
+  const replayed = options.cacheDir ? await openFromSnapshot(path, target, transport, options, context) : undefined;
+  if (replayed) return { kind: 'image', source: replayed };
+  const { files, cleanup, compressed } = await openArchiveFile(path, context, options);
+  // Only a compressed archive is worth a snapshot: an uncompressed one is read by seeking anyway.
+  const recording = compressed && options.cacheDir ? new RecordingFiles(files) : undefined;
   try {
-    const source = await openArchive(files, target, transport, cleanup, options, context);
+    const source = await openArchive(recording ?? files, target, transport, cleanup, options, context);
+    if (recording && options.cacheDir) await recording.save(options.cacheDir, path);
     return { kind: 'image', source };
   } catch (err) {
     await cleanup();
     throw err;
+  }
+}
+
+/** Opens a compressed archive seen before from its snapshot: no decompression unless a layer is read. */
+async function openFromSnapshot(
+  path: string,
+  target: string,
+  transport: string | undefined,
+  options: OpenOptions,
+  context: ErrorContext,
+): Promise<ImageSource | undefined> {
+  let cleanup = async () => {};
+  const files = await openSnapshot(options.cacheDir!, path, async () => {
+    const opened = await openArchiveFile(path, context, options);
+    cleanup = opened.cleanup;
+    return opened.files;
+  });
+  if (!files) return undefined;
+  try {
+    return await openArchive(files, target, transport, () => cleanup(), options, context);
+  } catch {
+    // A snapshot that no longer leads to an image (never expected): open the archive itself.
+    await cleanup();
+    return undefined;
   }
 }
 
@@ -206,7 +236,7 @@ async function openArchiveFile(
   path: string,
   context: ErrorContext,
   options: OpenOptions,
-): Promise<{ files: ArchiveFiles; cleanup: () => Promise<void> }> {
+): Promise<{ files: ArchiveFiles; cleanup: () => Promise<void>; compressed: boolean }> {
   const head = Buffer.alloc(6);
   const handle = await open(path, 'r');
   let compressedSize: number;
@@ -237,7 +267,7 @@ async function openArchiveFile(
     }
   }
   try {
-    return { files: await TarFiles.open(bytes, context), cleanup };
+    return { files: await TarFiles.open(bytes, context), cleanup, compressed: compression !== 'none' };
   } catch (err) {
     await cleanup();
     if (err instanceof KeelsonError && err.code === 'CORRUPT_LAYER') {

@@ -29,4 +29,6 @@ export interface OpenOptions {
   dockerConfigDir?: string;
   /** Working directory for sources that must unpack something (a gzipped docker-archive). */
   tempDir?: string;
+  /** Cache directory: compressed archives leave a snapshot of their metadata there (see archive/snapshot.ts). */
+  cacheDir?: string;
 }

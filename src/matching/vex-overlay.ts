@@ -5,7 +5,7 @@
  * annotate, and a user's `affected` statement for a package the feeds said nothing about adds a finding.
  */
 import type { Inventory, Package } from '../core/types.js';
-import { resolveVex } from '../vex/apply.js';
+import { imagePurlCandidates, resolveVex } from '../vex/apply.js';
 import type { VexStatement } from '../vex/types.js';
 import type { Finding } from './types.js';
 
@@ -33,21 +33,12 @@ export function candidatePurls(pkg: Package): string[] {
   return out;
 }
 
+/** The purls VEX documents may name the scanned image by (registry images only: an archive has no name). */
 function imagePurls(inventory: Inventory): string[] {
-  const out: string[] = [];
   const ref = inventory.image.reference;
-  if (ref) {
-    const m = /^(?:[^/]+\/)?(.+?)(?::[^:/@]+)?(?:@(sha256:[0-9a-f]{64}))?$/.exec(ref);
-    const name = m?.[1];
-    if (name) {
-      out.push(`pkg:docker/${name}`);
-      const last = name.split('/').pop()!;
-      out.push(`pkg:oci/${last}${m?.[2] ? `@${encodeURIComponent(m[2])}` : ''}`);
-    }
-  }
-  if (inventory.image.manifestDigest)
-    out.push(`pkg:oci/image@${encodeURIComponent(inventory.image.manifestDigest)}`);
-  return out;
+  if (!ref) return [];
+  const m = /^([^/]+)\/(.+?)(?::[^:/@]+)?(?:@sha256:[0-9a-f]{64})?$/.exec(ref);
+  return m ? imagePurlCandidates(m[1]!, m[2]!) : [];
 }
 
 function resolveFor(statements: readonly VexStatement[], ids: string[], pkg: Package, images: string[]) {

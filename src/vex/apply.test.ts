@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fixture } from '../../test/helpers/paths.js';
-import { createVexResolver, imagePurlCandidates, matchingVexStatements, resolveVex, type VexQuery } from './apply.js';
+import {
+  createVexResolver,
+  imagePurlCandidates,
+  matchingVexStatements,
+  resolveVex,
+  type VexQuery,
+} from './apply.js';
 import { parseOpenVex } from './openvex.js';
 import { purlMatches } from './purl-match.js';
 import type { VexStatement } from './types.js';
@@ -35,15 +41,27 @@ describe('resolveVex on DHI current-model VEX (formats.md §8)', () => {
       assert.equal(found?.statusNotes, 'Waiting for upstream fix');
       assert.equal(found?.vulnerability, id);
     }
-    assert.equal(resolveVex(alpine, { vulnerabilityIds: ['CVE-2024-58251'], packagePurl: busybox.replace('r19', 'r20') }), undefined);
     assert.equal(
-      resolveVex(alpine, { vulnerabilityIds: ['CVE-2024-58251'], packagePurl: busybox.replace('alpine-3.22.1', 'alpine-3.21.3') }),
+      resolveVex(alpine, {
+        vulnerabilityIds: ['CVE-2024-58251'],
+        packagePurl: busybox.replace('r19', 'r20'),
+      }),
+      undefined,
+    );
+    assert.equal(
+      resolveVex(alpine, {
+        vulnerabilityIds: ['CVE-2024-58251'],
+        packagePurl: busybox.replace('alpine-3.22.1', 'alpine-3.21.3'),
+      }),
       undefined,
     );
   });
 
   test('Debian 13 lz4 1.10.0-4: CVE-2025-62813 not_affected, the later of two statements wins', () => {
-    const query = { vulnerabilityIds: ['CVE-2025-62813'], packagePurl: 'pkg:deb/debian/lz4@1.10.0-4?arch=amd64&distro=debian-13' };
+    const query = {
+      vulnerabilityIds: ['CVE-2025-62813'],
+      packagePurl: 'pkg:deb/debian/lz4@1.10.0-4?arch=amd64&distro=debian-13',
+    };
     const all = matchingVexStatements(debian, query);
     assert.deepEqual(
       all.map((s) => s.timestamp),
@@ -59,16 +77,24 @@ describe('resolveVex on DHI current-model VEX (formats.md §8)', () => {
   test('binary packages match the versionless products; the bookworm source product does not match trixie', () => {
     const ids = ['CVE-2025-62813'];
     assert.equal(
-      resolveVex(debian, { vulnerabilityIds: ids, packagePurl: 'pkg:deb/debian/liblz4-1@1.10.0-4?arch=amd64&distro=debian-13&upstream=lz4' })
-        ?.status,
+      resolveVex(debian, {
+        vulnerabilityIds: ids,
+        packagePurl: 'pkg:deb/debian/liblz4-1@1.10.0-4?arch=amd64&distro=debian-13&upstream=lz4',
+      })?.status,
       'not_affected',
     );
     assert.equal(
-      resolveVex(debian, { vulnerabilityIds: ids, packagePurl: 'pkg:deb/debian/lz4@1.9.4-1?arch=amd64&distro=debian-13' }),
+      resolveVex(debian, {
+        vulnerabilityIds: ids,
+        packagePurl: 'pkg:deb/debian/lz4@1.9.4-1?arch=amd64&distro=debian-13',
+      }),
       undefined,
     );
     assert.equal(
-      resolveVex(debian, { vulnerabilityIds: ids, packagePurl: 'pkg:deb/debian/lz4@1.9.4-1?arch=amd64&distro=debian-12' })?.status,
+      resolveVex(debian, {
+        vulnerabilityIds: ids,
+        packagePurl: 'pkg:deb/debian/lz4@1.9.4-1?arch=amd64&distro=debian-12',
+      })?.status,
       'not_affected',
     );
   });
@@ -77,14 +103,25 @@ describe('resolveVex on DHI current-model VEX (formats.md §8)', () => {
     const imageOnly = alpine.filter((s) => s.subcomponents.length > 0);
     const ids = ['CVE-2024-58251'];
     const images = imagePurlCandidates('dhi.io', 'alpine-base');
-    assert.equal(resolveVex(imageOnly, { vulnerabilityIds: ids, packagePurl: busybox, imagePurls: images })?.status, 'under_investigation');
+    assert.equal(
+      resolveVex(imageOnly, { vulnerabilityIds: ids, packagePurl: busybox, imagePurls: images })?.status,
+      'under_investigation',
+    );
     assert.equal(resolveVex(imageOnly, { vulnerabilityIds: ids, packagePurl: busybox }), undefined);
     assert.equal(
-      resolveVex(imageOnly, { vulnerabilityIds: ids, packagePurl: busybox, imagePurls: imagePurlCandidates('dhi.io', 'debian-base') }),
+      resolveVex(imageOnly, {
+        vulnerabilityIds: ids,
+        packagePurl: busybox,
+        imagePurls: imagePurlCandidates('dhi.io', 'debian-base'),
+      }),
       undefined,
     );
     assert.equal(
-      resolveVex(imageOnly, { vulnerabilityIds: ids, packagePurl: 'pkg:apk/alpine/musl@1.2.5-r10', imagePurls: images }),
+      resolveVex(imageOnly, {
+        vulnerabilityIds: ids,
+        packagePurl: 'pkg:apk/alpine/musl@1.2.5-r10',
+        imagePurls: images,
+      }),
       undefined,
     );
   });
@@ -94,22 +131,41 @@ describe('resolveVex on DHI upcoming-model VEX (dhi-suite)', () => {
   test('scanner purls with arch/distro match the canonical products; aliases match', () => {
     const affected = load('dhi-suite', 'DHI-CVE-2016-2781-coreutils.json');
     const scanner = 'pkg:apk/dhi/coreutils@9.11-r0?arch=aarch64&distro=dhi-3.24';
-    assert.equal(resolveVex(affected, { vulnerabilityIds: ['cve-2016-2781'], packagePurl: scanner })?.status, 'affected');
-    assert.equal(resolveVex(affected, { vulnerabilityIds: ['DHI-CVE-2016-2781-coreutils'], packagePurl: scanner })?.status, 'affected');
     assert.equal(
-      resolveVex(affected, { vulnerabilityIds: ['CVE-2016-2781'], packagePurl: 'pkg:apk/alpine/coreutils@9.11-r0?arch=aarch64&distro=alpine-3.24' }),
+      resolveVex(affected, { vulnerabilityIds: ['cve-2016-2781'], packagePurl: scanner })?.status,
+      'affected',
+    );
+    assert.equal(
+      resolveVex(affected, { vulnerabilityIds: ['DHI-CVE-2016-2781-coreutils'], packagePurl: scanner })
+        ?.status,
+      'affected',
+    );
+    assert.equal(
+      resolveVex(affected, {
+        vulnerabilityIds: ['CVE-2016-2781'],
+        packagePurl: 'pkg:apk/alpine/coreutils@9.11-r0?arch=aarch64&distro=alpine-3.24',
+      }),
       undefined,
     );
     const notAffected = load('dhi-suite', 'DHI-CVE-2017-18018-coreutils.json');
     assert.equal(
-      resolveVex(notAffected, { vulnerabilityIds: ['CVE-2017-18018'], packagePurl: 'pkg:deb/dhi/coreutils@9.7-3%2Bdhi3?arch=arm64&distro=dhi-13' })?.status,
+      resolveVex(notAffected, {
+        vulnerabilityIds: ['CVE-2017-18018'],
+        packagePurl: 'pkg:deb/dhi/coreutils@9.7-3%2Bdhi3?arch=arm64&distro=dhi-13',
+      })?.status,
       'not_affected',
     );
     const fixed = load('dhi-suite', 'DHI-CVE-2026-5713-python-3.14.json');
     const python = 'pkg:apk/dhi/python-3.14@3.14.5-r7?arch=aarch64&distro=dhi-3.23';
-    assert.equal(resolveVex(fixed, { vulnerabilityIds: ['CVE-2026-5713'], packagePurl: python })?.status, 'fixed');
+    assert.equal(
+      resolveVex(fixed, { vulnerabilityIds: ['CVE-2026-5713'], packagePurl: python })?.status,
+      'fixed',
+    );
     // `fixed` must not be applied to other versions.
-    assert.equal(resolveVex(fixed, { vulnerabilityIds: ['CVE-2026-5713'], packagePurl: python.replace('r7', 'r6') }), undefined);
+    assert.equal(
+      resolveVex(fixed, { vulnerabilityIds: ['CVE-2026-5713'], packagePurl: python.replace('r7', 'r6') }),
+      undefined,
+    );
   });
 });
 
@@ -129,12 +185,18 @@ describe('image-level statements', () => {
     assert.equal(resolveVex([imageWide], query), imageWide);
     assert.equal(resolveVex([imageWide], { ...query, imageWide: false }), undefined);
     assert.equal(resolveVex([imageWide], { ...query, imagePurls: undefined }), undefined);
-    assert.equal(resolveVex([imageWide], { ...query, imagePurls: imagePurlCandidates('docker.io', 'dhi/other') }), undefined);
+    assert.equal(
+      resolveVex([imageWide], { ...query, imagePurls: imagePurlCandidates('docker.io', 'dhi/other') }),
+      undefined,
+    );
   });
 });
 
 describe('precedence', () => {
-  const query: VexQuery = { vulnerabilityIds: ['CVE-2024-0001', 'GHSA-aaaa-bbbb-cccc'], packagePurl: 'pkg:npm/a@1.0.0' };
+  const query: VexQuery = {
+    vulnerabilityIds: ['CVE-2024-0001', 'GHSA-aaaa-bbbb-cccc'],
+    packagePurl: 'pkg:npm/a@1.0.0',
+  };
 
   test('the latest timestamp wins regardless of input order', () => {
     const older = statement({ status: 'affected', timestamp: '2024-01-01T00:00:00Z' });
@@ -168,9 +230,22 @@ describe('precedence', () => {
 
   test('statements for other vulnerabilities or packages never compete', () => {
     const mine = statement({ status: 'affected', timestamp: '2024-01-01T00:00:00Z' });
-    const otherVuln = statement({ vulnerability: 'CVE-2024-9999', status: 'fixed', timestamp: '2025-01-01T00:00:00Z' });
-    const otherPkg = statement({ products: ['pkg:npm/b@1.0.0'], status: 'fixed', timestamp: '2025-01-01T00:00:00Z' });
-    const viaAlias = statement({ vulnerability: 'X-1', aliases: ['ghsa-AAAA-bbbb-cccc'], status: 'fixed', timestamp: '2023-01-01T00:00:00Z' });
+    const otherVuln = statement({
+      vulnerability: 'CVE-2024-9999',
+      status: 'fixed',
+      timestamp: '2025-01-01T00:00:00Z',
+    });
+    const otherPkg = statement({
+      products: ['pkg:npm/b@1.0.0'],
+      status: 'fixed',
+      timestamp: '2025-01-01T00:00:00Z',
+    });
+    const viaAlias = statement({
+      vulnerability: 'X-1',
+      aliases: ['ghsa-AAAA-bbbb-cccc'],
+      status: 'fixed',
+      timestamp: '2023-01-01T00:00:00Z',
+    });
     assert.equal(resolveVex([mine, otherVuln, otherPkg, viaAlias], query), mine);
     assert.deepEqual(matchingVexStatements([mine, otherVuln, otherPkg, viaAlias], query), [mine, viaAlias]);
     assert.equal(resolveVex([], query), undefined);
@@ -193,7 +268,10 @@ describe('precedence', () => {
     const resolver = createVexResolver(statements);
     for (let v = 0; v < 8; v++) {
       for (let p = 0; p < 5; p++) {
-        const q: VexQuery = { vulnerabilityIds: [`CVE-2024-${v}`, `GHSA-${v % 5}`], packagePurl: `pkg:npm/p${p}@1.0.0` };
+        const q: VexQuery = {
+          vulnerabilityIds: [`CVE-2024-${v}`, `GHSA-${v % 5}`],
+          packagePurl: `pkg:npm/p${p}@1.0.0`,
+        };
         assert.equal(resolver(q), resolveVex(statements, q), `${v}/${p}`);
       }
     }
@@ -217,7 +295,9 @@ describe('imagePurlCandidates', () => {
     assert.ok(!candidates.some((c) => purlMatches('pkg:docker/dhi/debian-base', c)));
     assert.ok(imagePurlCandidates('docker.io', 'library/alpine').includes('pkg:docker/library/alpine'));
     assert.ok(
-      imagePurlCandidates('ghcr.io', 'org/team/app').includes('pkg:oci/app?repository_url=ghcr.io%2Forg%2Fteam%2Fapp'),
+      imagePurlCandidates('ghcr.io', 'org/team/app').includes(
+        'pkg:oci/app?repository_url=ghcr.io%2Forg%2Fteam%2Fapp',
+      ),
     );
   });
 });

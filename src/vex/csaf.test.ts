@@ -97,42 +97,57 @@ describe('parseCsafVex', () => {
   });
 
   test('hostile input: wrong version or category, bad types, missing ids, deep branches', () => {
-    const doc = JSON.parse(readFileSync(SAMPLE, 'utf8')) as Record<string, any>;
-    const mutate = (change: (d: Record<string, any>) => void) => {
-      const copy = structuredClone(doc);
-      change(copy);
+    const doc = JSON.parse(readFileSync(SAMPLE, 'utf8')) as unknown;
+    /** The sample with the value at a dotted path replaced (or deleted when undefined). */
+    const mutate = (path: string, value: unknown) => {
+      const copy = structuredClone(doc) as Record<string, unknown>;
+      const keys = path.split('.');
+      let node = copy;
+      for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+      const last = keys[keys.length - 1]!;
+      if (value === undefined) delete node[last];
+      else node[last] = value;
       return JSON.stringify(copy);
     };
     assert.throws(
-      () => parseCsafVex(mutate((d) => (d.document.csaf_version = '1.0')), 'csaf.json'),
+      () => parseCsafVex(mutate('document.csaf_version', '1.0'), 'csaf.json'),
       parseError(/document\.csaf_version: expected 2\.x/),
     );
     assert.throws(
-      () => parseCsafVex(mutate((d) => (d.document.category = 'csaf_base')), 'csaf.json'),
+      () => parseCsafVex(mutate('document.category', 'csaf_base'), 'csaf.json'),
       parseError(/document\.category: expected csaf_vex/),
     );
     assert.throws(
-      () => parseCsafVex(mutate((d) => (d.vulnerabilities[2].product_status.known_affected = 'x')), 'csaf.json'),
+      () => parseCsafVex(mutate('vulnerabilities.2.product_status.known_affected', 'x'), 'csaf.json'),
       parseError(/vulnerabilities\.2\.product_status\.known_affected: expected an array/),
     );
     assert.throws(
-      () => parseCsafVex(mutate((d) => (d.vulnerabilities[3].ids = [])), 'csaf.json'),
+      () => parseCsafVex(mutate('vulnerabilities.3.ids', []), 'csaf.json'),
       parseError(/vulnerabilities\.3: the vulnerability has neither a cve nor ids/),
     );
     assert.throws(
-      () => parseCsafVex(mutate((d) => delete d.product_tree.relationships[0].full_product_name), 'csaf.json'),
+      () => parseCsafVex(mutate('product_tree.relationships.0.full_product_name', undefined), 'csaf.json'),
       parseError(/product_tree\.relationships\.0\.full_product_name: expected an object/),
     );
     assert.throws(
-      () => parseCsafVex(mutate((d) => (d.product_tree.branches[0].branches[0].branches[0].product.product_id = 3)), 'csaf.json'),
-      parseError(/product_tree\.branches\.0\.branches\.0\.branches\.0\.product\.product_id: expected a string/),
+      () =>
+        parseCsafVex(
+          mutate('product_tree.branches.0.branches.0.branches.0.product.product_id', 3),
+          'csaf.json',
+        ),
+      parseError(
+        /product_tree\.branches\.0\.branches\.0\.branches\.0\.product\.product_id: expected a string/,
+      ),
     );
-    assert.throws(() => parseCsafVex('{"document": 1}', 'csaf.json'), parseError(/document: expected an object/));
+    assert.throws(
+      () => parseCsafVex('{"document": 1}', 'csaf.json'),
+      parseError(/document: expected an object/),
+    );
     assert.throws(() => parseCsafVex('{"document": {"csaf', 'csaf.json'), parseError(/not valid JSON/));
 
     // Unknown product ids and statuses on nothing are ignored, not errors.
     const unknown = parseCsafVex(
-      mutate((d) => (d.vulnerabilities = [{ cve: 'CVE-9', product_status: { fixed: ['NOPE'] } }])),
+      mutate('vulnerabilities', [{ cve: 'CVE-9', product_status: { fixed: ['NOPE'] } }]),
       'csaf.json',
     );
     assert.deepEqual(unknown, []);

@@ -46,13 +46,10 @@ describe('parseCycloneDxVex', () => {
   test('embedded VEX: bom-refs (nested, metadata.component), states, aliases, timestamps', () => {
     const statements = parseCycloneDxVex(read('authored-embedded-vex.cdx.json'), 'bom.json', { origin: 'o' });
     const byId = new Map(statements.map((s) => [s.vulnerability, s]));
-    assert.deepEqual([...byId.keys()], [
-      'CVE-2024-5535',
-      'GHSA-29mw-wpgm-hmr9',
-      'CVE-2024-29041',
-      'CVE-2025-0001',
-      'CVE-2025-0002',
-    ]);
+    assert.deepEqual(
+      [...byId.keys()],
+      ['CVE-2024-5535', 'GHSA-29mw-wpgm-hmr9', 'CVE-2024-29041', 'CVE-2025-0001', 'CVE-2025-0002'],
+    );
     assert.deepEqual(byId.get('CVE-2024-5535'), {
       vulnerability: 'CVE-2024-5535',
       aliases: [],
@@ -60,7 +57,8 @@ describe('parseCycloneDxVex', () => {
       subcomponents: [],
       status: 'not_affected',
       justification: 'code_not_reachable',
-      impactStatement: 'SSL_select_next_proto is never called with an empty client list by any program in this image.',
+      impactStatement:
+        'SSL_select_next_proto is never called with an empty client list by any program in this image.',
       actionStatement: 'response: will_not_fix',
       timestamp: '2025-10-15T12:00:00Z',
       origin: 'o',
@@ -95,7 +93,11 @@ describe('parseCycloneDxVex', () => {
         {
           id: 'CVE-2020-25649',
           analysis: { state: 'not_affected', justification: 'code_not_reachable', response: 'will_not_fix' },
-          affects: [{ ref: 'urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar' }],
+          affects: [
+            {
+              ref: 'urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar',
+            },
+          ],
         },
       ],
     };
@@ -126,13 +128,20 @@ describe('parseCycloneDxVex', () => {
       parseError(/vulnerabilities\.0\.analysis\.state: expected one of/),
     );
     assert.throws(
-      () => parseCycloneDxVex(JSON.stringify({ ...base, vulnerabilities: [{ analysis: { state: 'in_triage' } }] }), 'bom.json'),
+      () =>
+        parseCycloneDxVex(
+          JSON.stringify({ ...base, vulnerabilities: [{ analysis: { state: 'in_triage' } }] }),
+          'bom.json',
+        ),
       parseError(/vulnerabilities\.0\.id: the vulnerability has no id/),
     );
     assert.throws(
       () =>
         parseCycloneDxVex(
-          JSON.stringify({ ...base, vulnerabilities: [{ id: 'CVE-1', analysis: { state: 'in_triage' }, affects: [{ ref: 5 }] }] }),
+          JSON.stringify({
+            ...base,
+            vulnerabilities: [{ id: 'CVE-1', analysis: { state: 'in_triage' }, affects: [{ ref: 5 }] }],
+          }),
           'bom.json',
         ),
       parseError(/vulnerabilities\.0\.affects\.0\.ref: expected a string/),
@@ -141,7 +150,10 @@ describe('parseCycloneDxVex', () => {
       () => parseCycloneDxVex(JSON.stringify({ ...base, components: [1], vulnerabilities: [] }), 'bom.json'),
       parseError(/components\.0: expected an object/),
     );
-    assert.throws(() => parseCycloneDxVex('{"bomFormat": "CycloneDX", ', 'bom.json'), parseError(/not valid JSON/));
+    assert.throws(
+      () => parseCycloneDxVex('{"bomFormat": "CycloneDX", ', 'bom.json'),
+      parseError(/not valid JSON/),
+    );
 
     // Components nested 50 000 deep (JSON written by hand: JSON.stringify itself recurses) are walked
     // without recursion.

@@ -141,7 +141,8 @@ function readVulnerability(
       : typeof rawResponse === 'string'
         ? [rawResponse]
         : array(rawResponse, `${path}.analysis.response`).map((r, i) => {
-            if (typeof r !== 'string') throw new ShapeError(`${path}.analysis.response.${i}`, 'expected a string');
+            if (typeof r !== 'string')
+              throw new ShapeError(`${path}.analysis.response.${i}`, 'expected a string');
             return r;
           });
   const recommendation = optionalText(v.recommendation, `${path}.recommendation`);

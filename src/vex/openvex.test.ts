@@ -111,7 +111,10 @@ describe('parseOpenVex on real documents', () => {
   });
 
   test('DHI upcoming model: name, aliases, affected with action statement', () => {
-    const [statement, ...rest] = parseOpenVex(read('dhi-suite', 'DHI-CVE-2016-2781-coreutils.json'), 'c.json');
+    const [statement, ...rest] = parseOpenVex(
+      read('dhi-suite', 'DHI-CVE-2016-2781-coreutils.json'),
+      'c.json',
+    );
     assert.equal(rest.length, 0);
     assert.equal(statement?.vulnerability, 'DHI-CVE-2016-2781-coreutils');
     assert.deepEqual(statement?.aliases, ['CVE-2016-2781']);
@@ -137,7 +140,10 @@ describe('parseOpenVex on real documents', () => {
     assert.equal(fixed?.vulnerability, 'CVE-2023-38545');
     assert.ok(fixed?.aliases.includes('https://www.cve.org/CVERecord?id=CVE-2023-38545'));
     assert.equal(fixed?.products[0], 'pkg:deb/ubuntu/curl@7.81.0-1ubuntu1.24?arch=source&distro=jammy');
-    assert.equal(fixed?.documentId, 'https://github.com/canonical/ubuntu-security-notices/blob/main/vex/cve/2023/CVE-2023-38545');
+    assert.equal(
+      fixed?.documentId,
+      'https://github.com/canonical/ubuntu-security-notices/blob/main/vex/cve/2023/CVE-2023-38545',
+    );
     assert.match(notAffected?.impactStatement ?? '', /affects 7\.69 and higher/);
   });
 });
@@ -183,7 +189,10 @@ describe('parseOpenVex shapes', () => {
           vulnerability: { '@id': 'https://osv.dev/GHSA-xxxx' },
           timestamp: '2024-02-01T00:00:00Z',
           last_updated: '2024-03-01T00:00:00Z',
-          products: [{ identifiers: { purl: 'pkg:npm/a@1' } }, { '@id': 'pkg:npm/b@1', identifiers: { cpe23: 'x' } }],
+          products: [
+            { identifiers: { purl: 'pkg:npm/a@1' } },
+            { '@id': 'pkg:npm/b@1', identifiers: { cpe23: 'x' } },
+          ],
           status: 'not_affected',
           impact_statement: '',
           justification: 'component_not_present',
@@ -199,26 +208,39 @@ describe('parseOpenVex shapes', () => {
   });
 
   test('a statement without products yields a statement that names nothing', () => {
-    const doc = { '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{ vulnerability: { name: 'CVE-1' }, status: 'affected' }] };
+    const doc = {
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      statements: [{ vulnerability: { name: 'CVE-1' }, status: 'affected' }],
+    };
     assert.deepEqual(parseOpenVex(JSON.stringify(doc), 'x.json')[0]?.products, []);
   });
 });
 
 describe('parseOpenVex on hostile input', () => {
-  const wrap = (statements: unknown) => JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements });
+  const wrap = (statements: unknown) =>
+    JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements });
 
   test('invalid and truncated JSON name the file and line', () => {
-    assert.throws(() => parseOpenVex('{\n"a": 1\n"statements": []}', 'doc.json'), parseError(/not valid JSON/, 3));
+    assert.throws(
+      () => parseOpenVex('{\n"a": 1\n"statements": []}', 'doc.json'),
+      parseError(/not valid JSON/, 3),
+    );
     assert.throws(() => parseOpenVex('{\n"statements": [\n}', 'doc.json'), parseError(/not valid JSON/));
     const text = read('dhi', 'dhi-alpine-base.vex.json').toString('utf8');
     assert.throws(() => parseOpenVex(text.slice(0, 700), 'doc.json'), parseError(/not valid JSON/));
     assert.throws(() => parseOpenVex('', 'doc.json'), parseError(/not valid JSON/));
-    assert.throws(() => parseOpenVex(Buffer.from([0xff, 0xfe, 0x00]), 'doc.json'), parseError(/not valid JSON/));
+    assert.throws(
+      () => parseOpenVex(Buffer.from([0xff, 0xfe, 0x00]), 'doc.json'),
+      parseError(/not valid JSON/),
+    );
   });
 
   test('wrong types name the JSON path', () => {
     assert.throws(() => parseOpenVex('[]', 'doc.json'), parseError(/expected an object/));
-    assert.throws(() => parseOpenVex('{"statements": {}}', 'doc.json'), parseError(/statements: expected an array/));
+    assert.throws(
+      () => parseOpenVex('{"statements": {}}', 'doc.json'),
+      parseError(/statements: expected an array/),
+    );
     assert.throws(
       () => parseOpenVex(wrap([{ vulnerability: { name: 'CVE-1' }, status: 7 }]), 'doc.json'),
       parseError(/statements\.0\.status: expected one of not_affected/),
@@ -229,19 +251,31 @@ describe('parseOpenVex on hostile input', () => {
     );
     assert.throws(
       () =>
-        parseOpenVex(wrap([{}, { vulnerability: { name: 'CVE-1' }, status: 'fixed', products: 'pkg:npm/a' }]), 'doc.json'),
+        parseOpenVex(
+          wrap([{}, { vulnerability: { name: 'CVE-1' }, status: 'fixed', products: 'pkg:npm/a' }]),
+          'doc.json',
+        ),
       parseError(/statements\.0\.vulnerability: expected an object/),
     );
     assert.throws(
-      () => parseOpenVex(wrap([{ vulnerability: { name: 'CVE-1' }, status: 'fixed', products: 'pkg:npm/a' }]), 'doc.json'),
+      () =>
+        parseOpenVex(
+          wrap([{ vulnerability: { name: 'CVE-1' }, status: 'fixed', products: 'pkg:npm/a' }]),
+          'doc.json',
+        ),
       parseError(/statements\.0\.products: expected an array/),
     );
     assert.throws(
-      () => parseOpenVex(wrap([{ vulnerability: { name: 'CVE-1' }, status: 'fixed', products: [{ hashes: {} }] }]), 'doc.json'),
+      () =>
+        parseOpenVex(
+          wrap([{ vulnerability: { name: 'CVE-1' }, status: 'fixed', products: [{ hashes: {} }] }]),
+          'doc.json',
+        ),
       parseError(/statements\.0\.products\.0: a component needs an @id/),
     );
     assert.throws(
-      () => parseOpenVex(wrap([{ vulnerability: { name: 'CVE-1', aliases: [1] }, status: 'fixed' }]), 'doc.json'),
+      () =>
+        parseOpenVex(wrap([{ vulnerability: { name: 'CVE-1', aliases: [1] }, status: 'fixed' }]), 'doc.json'),
       parseError(/statements\.0\.vulnerability\.aliases\.0/),
     );
     assert.throws(
@@ -249,7 +283,11 @@ describe('parseOpenVex on hostile input', () => {
       parseError(/neither a name nor an @id/),
     );
     assert.throws(
-      () => parseOpenVex(wrap([{ vulnerability: { name: 'CVE-1' }, status: 'fixed', status_notes: { a: 1 } }]), 'doc.json'),
+      () =>
+        parseOpenVex(
+          wrap([{ vulnerability: { name: 'CVE-1' }, status: 'fixed', status_notes: { a: 1 } }]),
+          'doc.json',
+        ),
       parseError(/statements\.0\.status_notes: expected a string/),
     );
   });
@@ -257,11 +295,14 @@ describe('parseOpenVex on hostile input', () => {
   test('deeply nested JSON is an error or ignored, never a crash', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const doc = `{"@context":"https://openvex.dev/ns/v0.2.0","x":${deep},"statements":[{"vulnerability":${deep},"status":"fixed"}]}`;
-    assert.throws(() => parseOpenVex(doc, 'doc.json'), (err: unknown) => {
-      assert.ok(err instanceof KeelsonError);
-      assert.equal(err.code, 'PARSE_ERROR');
-      return true;
-    });
+    assert.throws(
+      () => parseOpenVex(doc, 'doc.json'),
+      (err: unknown) => {
+        assert.ok(err instanceof KeelsonError);
+        assert.equal(err.code, 'PARSE_ERROR');
+        return true;
+      },
+    );
   });
 
   test('documents over the size cap are refused before parsing', () => {

@@ -8,6 +8,9 @@
  * products) form one VexStatement per identical subcomponent list. Flattening all products and
  * subcomponents of a statement into one would let an image product borrow another product's
  * subcomponents, or lose the difference between "this image as a whole" and "these packages in it".
+ *
+ * timestamp: the statement's `last_updated`, else its `timestamp`, else the document's `last_updated`,
+ * else the document's `timestamp` (the newest information first, for "latest statement wins").
  */
 import { array, object, ShapeError } from '../core/json-shape.js';
 import { decodeJson, definedText, type Json, optionalText, unique, withShapeErrors } from './json.js';

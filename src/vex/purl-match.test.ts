@@ -7,7 +7,12 @@ import { parsePurl, purlMatches, releaseOf } from './purl-match.js';
 // [statement purl, package purl, expected, why]
 const TABLE: [string, string, boolean, string][] = [
   // type / namespace / name
-  ['pkg:deb/debian/lz4', 'pkg:deb/debian/lz4@1.10.0-4?arch=amd64&distro=debian-13', true, 'versionless matches any'],
+  [
+    'pkg:deb/debian/lz4',
+    'pkg:deb/debian/lz4@1.10.0-4?arch=amd64&distro=debian-13',
+    true,
+    'versionless matches any',
+  ],
   ['pkg:deb/debian/lz4', 'pkg:rpm/debian/lz4@1.10.0-4', false, 'type differs'],
   ['PKG:DEB/Debian/lz4', 'pkg:deb/debian/lz4@1', true, 'type and namespace case'],
   ['pkg:deb/debian/lz4', 'pkg:deb/ubuntu/lz4@1', false, 'namespace differs'],
@@ -18,25 +23,75 @@ const TABLE: [string, string, boolean, string][] = [
   ['pkg:golang/k8s.io/apiserver@0.34.0', 'pkg:golang/k8s.io/apiserver@0.34.1', false, 'other version'],
   // versions
   ['pkg:deb/debian/lz4@1.10.0-4', 'pkg:deb/debian/lz4', false, 'versioned needs a version'],
-  ['pkg:deb/dhi/coreutils@9.7-3%2Bdhi3', 'pkg:deb/dhi/coreutils@9.7-3+dhi3', true, 'percent-decoded versions'],
+  [
+    'pkg:deb/dhi/coreutils@9.7-3%2Bdhi3',
+    'pkg:deb/dhi/coreutils@9.7-3+dhi3',
+    true,
+    'percent-decoded versions',
+  ],
   ['pkg:deb/debian/libstdc%2B%2B6', 'pkg:deb/debian/libstdc++6@12', true, 'percent-decoded names'],
   ['pkg:npm/%40angular/core@17.0.0', 'pkg:npm/@angular/core@17.0.0', true, 'encoded scope'],
   // qualifiers
-  ['pkg:deb/ubuntu/curl@7.81.0-1ubuntu1.24?arch=amd64&distro=jammy', 'pkg:deb/ubuntu/curl@7.81.0-1ubuntu1.24?arch=arm64&distro=ubuntu-22.04', true, 'arch ignored, codename vs id-version not comparable'],
+  [
+    'pkg:deb/ubuntu/curl@7.81.0-1ubuntu1.24?arch=amd64&distro=jammy',
+    'pkg:deb/ubuntu/curl@7.81.0-1ubuntu1.24?arch=arm64&distro=ubuntu-22.04',
+    true,
+    'arch ignored, codename vs id-version not comparable',
+  ],
   ['pkg:deb/debian/x@1?epoch=2', 'pkg:deb/debian/x@1', false, 'other qualifiers must be present'],
   ['pkg:deb/debian/x@1?epoch=2', 'pkg:deb/debian/x@1?epoch=3', false, 'and equal'],
   ['pkg:deb/debian/x@1', 'pkg:deb/debian/x@1?epoch=2&foo=bar', true, 'package extras ignored'],
-  ['pkg:oci/alpine-base?repository_url=dhi.io', 'pkg:oci/alpine-base?repository_url=DHI.io/', true, 'repository_url case and slash'],
-  ['pkg:oci/alpine-base?repository_url=dhi.io', 'pkg:oci/alpine-base?repository_url=docker.io/dhi', false, 'other repository'],
+  [
+    'pkg:oci/alpine-base?repository_url=dhi.io',
+    'pkg:oci/alpine-base?repository_url=DHI.io/',
+    true,
+    'repository_url case and slash',
+  ],
+  [
+    'pkg:oci/alpine-base?repository_url=dhi.io',
+    'pkg:oci/alpine-base?repository_url=docker.io/dhi',
+    false,
+    'other repository',
+  ],
   ['pkg:oci/dhi%2Falpine-base', 'pkg:oci/dhi%2Falpine-base@sha256%3Aabc', true, 'slash inside name'],
   ['pkg:deb/debian/x#usr/lib', 'pkg:deb/debian/x', false, 'subpath required'],
   // distro identity
-  ['pkg:apk/alpine/busybox@1.37.0-r19?os_name=alpine&os_version=3.22', 'pkg:apk/alpine/busybox@1.37.0-r19?arch=x86_64&distro=alpine-3.22.1', true, 'minor vs point release'],
-  ['pkg:apk/alpine/busybox@1.37.0-r19?os_name=alpine&os_version=3.22', 'pkg:apk/alpine/busybox@1.37.0-r19?arch=x86_64&distro=alpine-3.23.0', false, 'other release'],
-  ['pkg:apk/alpine/x@1?os_version=3.2', 'pkg:apk/alpine/x@1?distro=alpine-3.22', false, 'prefix only at a dot'],
-  ['pkg:deb/debian/lz4@1.10.0-4?os_distro=trixie&os_name=debian&os_version=13', 'pkg:deb/debian/lz4@1.10.0-4?arch=amd64&distro=debian-13', true, 'DHI current model vs keelson/syft'],
-  ['pkg:deb/debian/lz4@1.10.0-4?os_distro=trixie&os_name=debian&os_version=13', 'pkg:deb/debian/lz4@1.10.0-4?os_distro=bookworm&os_name=debian&os_version=13', false, 'codenames compared when both have one'],
-  ['pkg:deb/debian/lz4@1.9.4-1?os_distro=bookworm&os_name=debian&os_version=12', 'pkg:deb/debian/lz4@1.9.4-1?arch=amd64&distro=debian-13', false, 'bookworm statement, trixie package'],
+  [
+    'pkg:apk/alpine/busybox@1.37.0-r19?os_name=alpine&os_version=3.22',
+    'pkg:apk/alpine/busybox@1.37.0-r19?arch=x86_64&distro=alpine-3.22.1',
+    true,
+    'minor vs point release',
+  ],
+  [
+    'pkg:apk/alpine/busybox@1.37.0-r19?os_name=alpine&os_version=3.22',
+    'pkg:apk/alpine/busybox@1.37.0-r19?arch=x86_64&distro=alpine-3.23.0',
+    false,
+    'other release',
+  ],
+  [
+    'pkg:apk/alpine/x@1?os_version=3.2',
+    'pkg:apk/alpine/x@1?distro=alpine-3.22',
+    false,
+    'prefix only at a dot',
+  ],
+  [
+    'pkg:deb/debian/lz4@1.10.0-4?os_distro=trixie&os_name=debian&os_version=13',
+    'pkg:deb/debian/lz4@1.10.0-4?arch=amd64&distro=debian-13',
+    true,
+    'DHI current model vs keelson/syft',
+  ],
+  [
+    'pkg:deb/debian/lz4@1.10.0-4?os_distro=trixie&os_name=debian&os_version=13',
+    'pkg:deb/debian/lz4@1.10.0-4?os_distro=bookworm&os_name=debian&os_version=13',
+    false,
+    'codenames compared when both have one',
+  ],
+  [
+    'pkg:deb/debian/lz4@1.9.4-1?os_distro=bookworm&os_name=debian&os_version=12',
+    'pkg:deb/debian/lz4@1.9.4-1?arch=amd64&distro=debian-13',
+    false,
+    'bookworm statement, trixie package',
+  ],
   ['pkg:deb/debian/x@1?distro=debian-12', 'pkg:deb/debian/x@1', true, 'package without distro: tolerated'],
   // not purls
   ['not a purl', 'pkg:deb/debian/x@1', false, 'statement not a purl'],
@@ -46,14 +101,54 @@ const TABLE: [string, string, boolean, string][] = [
 
 // formats.md §6 and dhi-suite README: scanner purls vs DHI VEX product purls.
 const DHI_TABLE: [string, string, boolean, string][] = [
-  ['pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24', 'pkg:apk/dhi/coreutils@9.11-r0?arch=aarch64&distro=dhi-3.24', true, 'syft rendering of the DHI artifact'],
-  ['pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24', 'pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24', true, 'canonical rendering (keelson)'],
-  ['pkg:apk/alpine/coreutils@9.11-r0?os_name=alpine&os_version=3.24', 'pkg:apk/dhi/coreutils@9.11-r0?arch=aarch64&distro=dhi-3.24', false, 'alpine product never matches a dhi artifact'],
-  ['pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24', 'pkg:apk/alpine/coreutils@9.11-r0?arch=aarch64&distro=alpine-3.24', false, 'nor the reverse'],
-  ['pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24', 'pkg:apk/dhi/coreutils@9.11-r0?arch=aarch64&distro=dhi-3.23', false, 'other DHI release'],
-  ['pkg:apk/dhi/python-3.12@3.12.13-r7?os_distro=alpine&os_name=dhi&os_version=3.23', 'pkg:apk/dhi/python-3.12@3.12.13-r8?arch=aarch64&distro=dhi-3.23', false, 'non-matching version 3.12.13-r8'],
-  ['pkg:deb/dhi/coreutils@9.7-3%2Bdhi3?os_distro=debian&os_name=dhi&os_version=13', 'pkg:deb/dhi/coreutils@9.7-3%2Bdhi3?arch=arm64&distro=dhi-13', true, 'debian dhi, encoded +'],
-  ['pkg:deb/debian/coreutils@9.7-3%2Bdhi3?os_name=debian&os_version=13', 'pkg:deb/dhi/coreutils@9.7-3%2Bdhi3?arch=arm64&distro=dhi-13', false, 'debian product never matches a dhi artifact'],
+  [
+    'pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24',
+    'pkg:apk/dhi/coreutils@9.11-r0?arch=aarch64&distro=dhi-3.24',
+    true,
+    'syft rendering of the DHI artifact',
+  ],
+  [
+    'pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24',
+    'pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24',
+    true,
+    'canonical rendering (keelson)',
+  ],
+  [
+    'pkg:apk/alpine/coreutils@9.11-r0?os_name=alpine&os_version=3.24',
+    'pkg:apk/dhi/coreutils@9.11-r0?arch=aarch64&distro=dhi-3.24',
+    false,
+    'alpine product never matches a dhi artifact',
+  ],
+  [
+    'pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24',
+    'pkg:apk/alpine/coreutils@9.11-r0?arch=aarch64&distro=alpine-3.24',
+    false,
+    'nor the reverse',
+  ],
+  [
+    'pkg:apk/dhi/coreutils@9.11-r0?os_distro=alpine&os_name=dhi&os_version=3.24',
+    'pkg:apk/dhi/coreutils@9.11-r0?arch=aarch64&distro=dhi-3.23',
+    false,
+    'other DHI release',
+  ],
+  [
+    'pkg:apk/dhi/python-3.12@3.12.13-r7?os_distro=alpine&os_name=dhi&os_version=3.23',
+    'pkg:apk/dhi/python-3.12@3.12.13-r8?arch=aarch64&distro=dhi-3.23',
+    false,
+    'non-matching version 3.12.13-r8',
+  ],
+  [
+    'pkg:deb/dhi/coreutils@9.7-3%2Bdhi3?os_distro=debian&os_name=dhi&os_version=13',
+    'pkg:deb/dhi/coreutils@9.7-3%2Bdhi3?arch=arm64&distro=dhi-13',
+    true,
+    'debian dhi, encoded +',
+  ],
+  [
+    'pkg:deb/debian/coreutils@9.7-3%2Bdhi3?os_name=debian&os_version=13',
+    'pkg:deb/dhi/coreutils@9.7-3%2Bdhi3?arch=arm64&distro=dhi-13',
+    false,
+    'debian product never matches a dhi artifact',
+  ],
 ];
 
 describe('purlMatches', () => {

@@ -49,10 +49,13 @@ describe('readVexFile', () => {
     );
     assert.equal(openvex[0]?.origin, fixture('vex', 'dhi', 'dhi-trivy.vex.json'));
     const cdx = await readVexFile(fixture('vex', 'cyclonedx', 'trivy-cyclonedx.json'));
-    assert.deepEqual(cdx.map((s) => [s.format, s.vulnerability]), [
-      ['cyclonedx', 'CVE-2018-7489'],
-      ['cyclonedx', 'CVE-2022-27943'],
-    ]);
+    assert.deepEqual(
+      cdx.map((s) => [s.format, s.vulnerability]),
+      [
+        ['cyclonedx', 'CVE-2018-7489'],
+        ['cyclonedx', 'CVE-2022-27943'],
+      ],
+    );
     const csaf = await readVexFile(fixture('vex', 'csaf', 'authored-csaf-vex.json'));
     assert.equal(csaf.length, 6);
     assert.ok(csaf.every((s) => s.format === 'csaf'));
@@ -69,7 +72,11 @@ describe('readVexFile', () => {
 
     const bare = JSON.parse(Buffer.from(JSON.parse(envelope).payload, 'base64').toString('utf8'));
     assert.equal(parseVexDocument(JSON.stringify(bare), 'bare.json').length, 4);
-    const sbom = { ...bare, predicateType: 'https://spdx.dev/Document', predicate: { spdxVersion: 'SPDX-2.3' } };
+    const sbom = {
+      ...bare,
+      predicateType: 'https://spdx.dev/Document',
+      predicate: { spdxVersion: 'SPDX-2.3' },
+    };
     assert.deepEqual(parseVexDocument(JSON.stringify(sbom), 'sbom.json'), []);
 
     const badPayload = JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: '!!!' });
@@ -77,7 +84,10 @@ describe('readVexFile', () => {
     const wrongType = JSON.stringify({ payloadType: 'text/plain', payload: 'aGk=' });
     assert.throws(() => parseVexDocument(wrongType, 'x.json'), /not in-toto/);
     const brokenPredicate = { ...bare, predicate: { statements: 'nope' } };
-    assert.throws(() => parseVexDocument(JSON.stringify(brokenPredicate), 'x.json'), /statements: expected an array/);
+    assert.throws(
+      () => parseVexDocument(JSON.stringify(brokenPredicate), 'x.json'),
+      /statements: expected an array/,
+    );
   });
 
   test('unrecognised, missing, oversized and non-regular files', async () => {
@@ -88,7 +98,10 @@ describe('readVexFile', () => {
       return true;
     });
     await assert.rejects(readVexFile(join(dir, 'missing.json')), code('TARGET_NOT_FOUND'));
-    await assert.rejects(readVexFile(fixture('vex', 'dhi', 'dhi-debian-base.vex.json'), { maxBytes: 1000 }), code('FILE_TOO_LARGE'));
+    await assert.rejects(
+      readVexFile(fixture('vex', 'dhi', 'dhi-debian-base.vex.json'), { maxBytes: 1000 }),
+      code('FILE_TOO_LARGE'),
+    );
     await assert.rejects(readVexFile(dir), code('INVALID_ARGUMENT'));
   });
 });
@@ -98,9 +111,18 @@ describe('readVexPath', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'keelson-vex-path-'));
     await mkdir(join(dir, 'a', 'b'), { recursive: true });
-    await writeFile(join(dir, 'a', 'one.json'), await readFile(fixture('vex', 'openvex', 'trivy-openvex.json')));
-    await writeFile(join(dir, 'a', 'b', 'two.vex.json'), await readFile(fixture('vex', 'dhi', 'dhi-trivy.vex.json')));
-    await writeFile(join(dir, 'a', 'broken.json'), '{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [');
+    await writeFile(
+      join(dir, 'a', 'one.json'),
+      await readFile(fixture('vex', 'openvex', 'trivy-openvex.json')),
+    );
+    await writeFile(
+      join(dir, 'a', 'b', 'two.vex.json'),
+      await readFile(fixture('vex', 'dhi', 'dhi-trivy.vex.json')),
+    );
+    await writeFile(
+      join(dir, 'a', 'broken.json'),
+      '{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [',
+    );
     await writeFile(join(dir, 'a', 'notes.txt'), 'not json, not read');
     await writeFile(join(dir, 'a', 'other.json'), '{"schema_version": "1.5.0", "id": "GHSA-x"}');
     // A loop back to the top, a second link to the same directory, and a dangling link.
@@ -124,7 +146,10 @@ describe('readVexPath', () => {
       [
         ['/a/broken.json', 'not valid JSON'],
         ['/a/dangling.json', 'dangling symlink'],
-        ['/a/other.json', 'not a recognised VEX document (OpenVEX, CycloneDX VEX, CSAF 2.0 VEX or an in-toto OpenVEX attestation)'],
+        [
+          '/a/other.json',
+          'not a recognised VEX document (OpenVEX, CycloneDX VEX, CSAF 2.0 VEX or an in-toto OpenVEX attestation)',
+        ],
       ],
     );
   });
@@ -142,7 +167,9 @@ describe('readVexPath', () => {
     assert.match(limited.skipped.at(-1)?.reason ?? '', /stopped at the 1 file limit/);
     const small = await readVexPath(dir, { maxBytes: 600 });
     assert.deepEqual(small.files, [join(dir, 'a', 'one.json')]);
-    assert.ok(small.skipped.some((s) => s.file.endsWith('two.vex.json') && /over the 600 byte limit/.test(s.reason)));
+    assert.ok(
+      small.skipped.some((s) => s.file.endsWith('two.vex.json') && /over the 600 byte limit/.test(s.reason)),
+    );
   });
 
   test('the shared fixture folder: every VEX document parses', async () => {

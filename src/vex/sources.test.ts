@@ -47,7 +47,11 @@ describe('readVexRepository', () => {
         versions: [
           {
             spec_version: '0.1',
-            locations: [{ url: 'https://github.com/docker-hardened-images/advisories/archive/refs/heads/main.tar.gz//advisories-main' }],
+            locations: [
+              {
+                url: 'https://github.com/docker-hardened-images/advisories/archive/refs/heads/main.tar.gz//advisories-main',
+              },
+            ],
             update_interval: '4h',
           },
         ],
@@ -59,9 +63,19 @@ describe('readVexRepository', () => {
       JSON.stringify({
         updated_at: '2026-04-30T16:53:52Z',
         packages: [
-          { id: 'pkg:apk/alpine/busybox', location: 'pkg/apk/alpine/busybox/busybox.vex.json', format: 'openvex' },
-          { id: 'pkg:oci/alpine-base?repository_url=dhi.io', location: 'pkg/oci/dhi.io/alpine-base/dhi-alpine-base.vex.json' },
-          { id: 'pkg:deb/debian/lib32stdc%2b%2b6', location: 'pkg/deb/debian/lib32stdc%2b%2b6/lib32stdc++6.vex.json' },
+          {
+            id: 'pkg:apk/alpine/busybox',
+            location: 'pkg/apk/alpine/busybox/busybox.vex.json',
+            format: 'openvex',
+          },
+          {
+            id: 'pkg:oci/alpine-base?repository_url=dhi.io',
+            location: 'pkg/oci/dhi.io/alpine-base/dhi-alpine-base.vex.json',
+          },
+          {
+            id: 'pkg:deb/debian/lib32stdc%2b%2b6',
+            location: 'pkg/deb/debian/lib32stdc%2b%2b6/lib32stdc++6.vex.json',
+          },
           { id: 'pkg:deb/debian/evil', location: '../outside.json' },
           { id: 'pkg:deb/debian/broken', location: 'pkg/deb/debian/broken/broken.vex.json' },
           { id: 'pkg:npm/cli', location: 'pkg/npm/cli/csaf.json', format: 'csaf' },
@@ -75,11 +89,21 @@ describe('readVexRepository', () => {
       join(root, 'pkg/deb/debian/lib32stdc++6/lib32stdc++6.vex.json'),
       JSON.stringify({
         '@context': 'https://openvex.dev/ns/v0.2.0',
-        statements: [{ vulnerability: { name: 'CVE-2022-27943' }, products: [{ '@id': 'pkg:deb/debian/lib32stdc%2B%2B6' }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' }],
+        statements: [
+          {
+            vulnerability: { name: 'CVE-2022-27943' },
+            products: [{ '@id': 'pkg:deb/debian/lib32stdc%2B%2B6' }],
+            status: 'not_affected',
+            justification: 'vulnerable_code_not_in_execute_path',
+          },
+        ],
       }),
     );
     await put(join(root, 'pkg/deb/debian/broken/broken.vex.json'), '{"statements": 5}');
-    await put(join(root, 'pkg/npm/cli/csaf.json'), await readFile(fixture('vex', 'csaf', 'authored-csaf-vex.json')));
+    await put(
+      join(root, 'pkg/npm/cli/csaf.json'),
+      await readFile(fixture('vex', 'csaf', 'authored-csaf-vex.json')),
+    );
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -90,28 +114,33 @@ describe('readVexRepository', () => {
     assert.deepEqual(result.sources, [join(await realRoot(), 'pkg/apk/alpine/busybox/busybox.vex.json')]);
     assert.equal(result.statements.length, 4);
     assert.ok(result.statements.every((s) => s.origin === 'vex-repository:DHI VEX Hub'));
-    assert.equal(resolveVex(result.statements, { vulnerabilityIds: ['CVE-2024-58251'], packagePurl: BUSYBOX_PURL })?.status, 'under_investigation');
+    assert.equal(
+      resolveVex(result.statements, { vulnerabilityIds: ['CVE-2024-58251'], packagePurl: BUSYBOX_PURL })
+        ?.status,
+      'under_investigation',
+    );
     assert.deepEqual(result.skipped, []);
   });
 
   test('image-level entries need the image purls; percent-encoded locations; other formats', async () => {
     const images = imagePurlCandidates('dhi.io', 'alpine-base');
-    const result = await readVexRepository(dir, [...images, 'pkg:deb/debian/lib32stdc++6@12.2.0-14?distro=debian-12', 'pkg:npm/cli@2'], {
-      name: 'dhi',
-    });
+    const result = await readVexRepository(
+      dir,
+      [...images, 'pkg:deb/debian/lib32stdc++6@12.2.0-14?distro=debian-12', 'pkg:npm/cli@2'],
+      {
+        name: 'dhi',
+      },
+    );
     const base = await realRoot();
     assert.deepEqual(result.sources, [
       join(base, 'pkg/oci/dhi.io/alpine-base/dhi-alpine-base.vex.json'),
       join(base, 'pkg/deb/debian/lib32stdc++6/lib32stdc++6.vex.json'),
       join(base, 'pkg/npm/cli/csaf.json'),
     ]);
-    assert.deepEqual(
-      result.statements.map((s) => [s.format, s.vulnerability]).slice(4, 6),
-      [
-        ['openvex', 'CVE-2022-27943'],
-        ['csaf', 'CVE-2023-5678'],
-      ],
-    );
+    assert.deepEqual(result.statements.map((s) => [s.format, s.vulnerability]).slice(4, 6), [
+      ['openvex', 'CVE-2022-27943'],
+      ['csaf', 'CVE-2023-5678'],
+    ]);
     assert.ok(result.statements.every((s) => s.origin === 'vex-repository:dhi'));
   });
 
@@ -131,9 +160,26 @@ describe('readVexRepository', () => {
     const spec = join(dir, 'spec');
     await put(
       join(spec, 'vex-repository.json'),
-      JSON.stringify({ name: 'Spec', description: 'd', versions: { v0: { spec_version: 'v0.1', locations: [{ url: 'https://e.com/v0.tar.gz' }], update_interval: '24h' } }, latest_version: 'v0' }),
+      JSON.stringify({
+        name: 'Spec',
+        description: 'd',
+        versions: {
+          v0: {
+            spec_version: 'v0.1',
+            locations: [{ url: 'https://e.com/v0.tar.gz' }],
+            update_interval: '24h',
+          },
+        },
+        latest_version: 'v0',
+      }),
     );
-    await put(join(spec, 'index.json'), JSON.stringify({ updated_at: 'x', packages: [{ id: 'pkg:npm/cli', location: 'cli.json' }] }));
+    await put(
+      join(spec, 'index.json'),
+      JSON.stringify({
+        updated_at: 'x',
+        packages: [{ id: 'pkg:npm/cli', location: 'cli.json', format: 'csaf' }],
+      }),
+    );
     await put(join(spec, 'cli.json'), await readFile(fixture('vex', 'csaf', 'authored-csaf-vex.json')));
     const result = await readVexRepository(spec, ['pkg:npm/cli@1']);
     assert.equal(result.statements.length, 6);
@@ -141,7 +187,10 @@ describe('readVexRepository', () => {
 
     const empty = join(dir, 'empty');
     await mkdir(empty);
-    await assert.rejects(readVexRepository(empty, []), (err: unknown) => err instanceof KeelsonError && err.code === 'TARGET_NOT_FOUND');
+    await assert.rejects(
+      readVexRepository(empty, []),
+      (err: unknown) => err instanceof KeelsonError && err.code === 'TARGET_NOT_FOUND',
+    );
     const bad = join(dir, 'bad');
     await put(join(bad, 'index.json'), '{"packages": [{"id": "pkg:npm/x"}]}');
     await assert.rejects(readVexRepository(bad, []), (err: unknown) => {
@@ -166,7 +215,14 @@ function openVex(id: string, status: string, purl: string, timestamp: string) {
     author: 'keelson tests',
     timestamp,
     version: 1,
-    statements: [{ vulnerability: { name: id }, products: [{ '@id': purl }], status, justification: 'component_not_present' }],
+    statements: [
+      {
+        vulnerability: { name: id },
+        products: [{ '@id': purl }],
+        status,
+        justification: 'component_not_present',
+      },
+    ],
   };
 }
 
@@ -179,7 +235,10 @@ describe('fetchReferrerVex against a real registry (distribution 2.8: no referre
 
   before(async () => {
     registry = await startRegistry();
-    await skopeoCopy(`oci-archive:${fixture('images', 'oci-busybox-1.31.1.tar')}`, `docker://${registry.host}/vex/busybox:1`);
+    await skopeoCopy(
+      `oci-archive:${fixture('images', 'oci-busybox-1.31.1.tar')}`,
+      `docker://${registry.host}/vex/busybox:1`,
+    );
     source = await openRegistryImage(`${registry.host}/vex/busybox:1`);
     subject = source.identity.manifestDigest!;
     subjectSize = 347;
@@ -193,28 +252,68 @@ describe('fetchReferrerVex against a real registry (distribution 2.8: no referre
   test('cosign .att tag and the OCI referrers tag schema (sha256-<hex> index) both deliver VEX', async () => {
     const repo = 'vex/busybox';
     // (1) cosign: tag sha256-<hex>.att, layers are DSSE envelopes.
-    const cosignEnvelope = vexEnvelope(subject, openVex('CVE-2024-1111', 'not_affected', 'pkg:apk/alpine/busybox', '2024-05-01T00:00:00Z'));
+    const cosignEnvelope = vexEnvelope(
+      subject,
+      openVex('CVE-2024-1111', 'not_affected', 'pkg:apk/alpine/busybox', '2024-05-01T00:00:00Z'),
+    );
     const cosignLayer = await pushBlob(registry.url, repo, cosignEnvelope);
     const cosignManifest = artifactManifest(
-      [{ ...cosignLayer, bytes: cosignEnvelope, mediaType: DSSE, annotations: { predicateType: 'https://openvex.dev/ns/v0.2.0' } }],
+      [
+        {
+          ...cosignLayer,
+          bytes: cosignEnvelope,
+          mediaType: DSSE,
+          annotations: { predicateType: 'https://openvex.dev/ns/v0.2.0' },
+        },
+      ],
       { configDigest: emptyConfig },
     );
-    const cosignDigest = await pushManifest(registry.url, repo, `${subject.replace(':', '-')}.att`, cosignManifest);
+    const cosignDigest = await pushManifest(
+      registry.url,
+      repo,
+      `${subject.replace(':', '-')}.att`,
+      cosignManifest,
+    );
 
     // (2) OCI 1.1 referrer with `subject`, listed in the sha256-<hex> fallback index.
-    const vexPayload = vexEnvelope(subject, openVex('CVE-2024-2222', 'fixed', 'pkg:apk/alpine/busybox@1.31.1-r9', '2024-06-01T00:00:00Z'));
+    const vexPayload = vexEnvelope(
+      subject,
+      openVex('CVE-2024-2222', 'fixed', 'pkg:apk/alpine/busybox@1.31.1-r9', '2024-06-01T00:00:00Z'),
+    );
     const vexLayer = await pushBlob(registry.url, repo, vexPayload);
     const vexManifest = artifactManifest(
-      [{ ...vexLayer, bytes: vexPayload, mediaType: IN_TOTO, annotations: { 'in-toto.io/predicate-type': 'https://openvex.dev/ns/v0.2.0' } }],
-      { configDigest: emptyConfig, artifactType: 'application/vnd.in-toto+json', subject: { digest: subject, size: subjectSize } },
+      [
+        {
+          ...vexLayer,
+          bytes: vexPayload,
+          mediaType: IN_TOTO,
+          annotations: { 'in-toto.io/predicate-type': 'https://openvex.dev/ns/v0.2.0' },
+        },
+      ],
+      {
+        configDigest: emptyConfig,
+        artifactType: 'application/vnd.in-toto+json',
+        subject: { digest: subject, size: subjectSize },
+      },
     );
     const vexDigest = await pushManifest(registry.url, repo, sha256(vexManifest), vexManifest);
     // An SBOM attestation (skipped by its predicate annotation) and a broken DSSE layer.
     const sbomPayload = vexEnvelope(subject, { spdxVersion: 'SPDX-2.3' }, 'https://spdx.dev/Document');
     const sbomLayer = await pushBlob(registry.url, repo, sbomPayload);
     const sbomManifest = artifactManifest(
-      [{ ...sbomLayer, bytes: sbomPayload, mediaType: IN_TOTO, annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' } }],
-      { configDigest: emptyConfig, artifactType: 'application/vnd.in-toto+json', subject: { digest: subject, size: subjectSize } },
+      [
+        {
+          ...sbomLayer,
+          bytes: sbomPayload,
+          mediaType: IN_TOTO,
+          annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' },
+        },
+      ],
+      {
+        configDigest: emptyConfig,
+        artifactType: 'application/vnd.in-toto+json',
+        subject: { digest: subject, size: subjectSize },
+      },
     );
     const sbomDigest = await pushManifest(registry.url, repo, sha256(sbomManifest), sbomManifest);
     const brokenPayload = JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: '%%%' });
@@ -261,15 +360,28 @@ describe('fetchReferrerVex against a real registry (distribution 2.8: no referre
 describe('fetchReferrerVex against a local server with the OCI 1.1 referrers API', () => {
   let server: ReferrersServer;
   const repo = 'vex/app';
-  const subjectManifest = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: {}, layers: [] });
+  const subjectManifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: {},
+    layers: [],
+  });
   const subject = sha256(subjectManifest);
-  const envelope = vexEnvelope(subject, openVex('CVE-2025-3333', 'not_affected', 'pkg:npm/left-pad@1.3.0', '2025-01-01T00:00:00Z'));
+  const envelope = vexEnvelope(
+    subject,
+    openVex('CVE-2025-3333', 'not_affected', 'pkg:npm/left-pad@1.3.0', '2025-01-01T00:00:00Z'),
+  );
   // A bare (unsigned) in-toto statement as the layer.
   const bare = Buffer.from(JSON.parse(envelope).payload, 'base64');
   const config = Buffer.from('{}');
 
   before(async () => {
-    const layer = (bytes: Buffer | string, mediaType: string) => ({ bytes: bytes.toString(), mediaType, digest: sha256(bytes), size: Buffer.byteLength(bytes) });
+    const layer = (bytes: Buffer | string, mediaType: string) => ({
+      bytes: bytes.toString(),
+      mediaType,
+      digest: sha256(bytes),
+      size: Buffer.byteLength(bytes),
+    });
     const signed = artifactManifest([layer(envelope, DSSE)], {
       configDigest: sha256(config),
       artifactType: 'application/vnd.in-toto+json',
@@ -316,7 +428,9 @@ describe('fetchReferrerVex against a local server with the OCI 1.1 referrers API
     };
     const result = await fetchReferrerVex(fake);
     assert.equal(result.statements.length, 2);
-    assert.ok(result.statements.every((s) => s.vulnerability === 'CVE-2025-3333' && s.status === 'not_affected'));
+    assert.ok(
+      result.statements.every((s) => s.vulnerability === 'CVE-2025-3333' && s.status === 'not_affected'),
+    );
     assert.ok(server.requests.includes(`GET /v2/${repo}/referrers/${subject}`));
     // The signature referrer's manifest was never fetched.
     assert.ok(!server.requests.some((r) => r.includes('application') || r.endsWith(sha256('sig'))));
@@ -324,7 +438,9 @@ describe('fetchReferrerVex against a local server with the OCI 1.1 referrers API
   });
 
   test('images that are not from a registry have no referrers', async () => {
-    const local = { identity: { target: 'x.tar', sourceType: 'docker-archive', annotations: {} } } as unknown as ImageSource;
+    const local = {
+      identity: { target: 'x.tar', sourceType: 'docker-archive', annotations: {} },
+    } as unknown as ImageSource;
     assert.deepEqual(await fetchReferrerVex(local), { statements: [], sources: [], skipped: [] });
   });
 });

@@ -10,7 +10,6 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { KeelsonError, toKeelsonError } from '../core/errors.js';
 import { array, object, ShapeError } from '../core/json-shape.js';
-import { MediaTypes } from '../image/manifest.js';
 import type { TokenCache } from '../image/registry/auth.js';
 import { RegistryClient } from '../image/registry/client.js';
 import type { RegistryCredentials } from '../image/registry/credentials.js';
@@ -396,7 +395,7 @@ async function readAttestationManifest(
       cosign ? mediaType !== DSSE_MEDIA_TYPE : !(ATT_LAYER_TYPES.has(mediaType) || mediaType.endsWith('json'))
     )
       continue;
-    if (mediaType === MediaTypes.ociConfig) continue;
+    if (mediaType === 'application/vnd.oci.empty.v1+json') continue;
     if (typeof layer.size === 'number' && layer.size > maxBytes) {
       result.skipped.push({ source: `${origin} layer ${i}`, reason: `larger than ${maxBytes} bytes` });
       continue;

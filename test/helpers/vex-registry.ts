@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+export const sha256 = (data: Buffer | string): string =>
+  `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -58,7 +59,11 @@ export async function pushManifest(
 }
 
 /** A DSSE envelope around an in-toto statement whose predicate is the given OpenVEX document. */
-export function vexEnvelope(subjectDigest: string, openVex: unknown, predicateType = 'https://openvex.dev/ns/v0.2.0') {
+export function vexEnvelope(
+  subjectDigest: string,
+  openVex: unknown,
+  predicateType = 'https://openvex.dev/ns/v0.2.0',
+) {
   const statement = {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [{ name: 'image', digest: { sha256: subjectDigest.replace(/^sha256:/, '') } }],
@@ -81,7 +86,11 @@ export interface LayerSpec {
 /** An OCI image manifest (empty config) carrying the given layers, optionally with a subject. */
 export function artifactManifest(
   layers: (LayerSpec & { digest: string; size: number })[],
-  options: { subject?: { digest: string; size: number; mediaType?: string }; artifactType?: string; configDigest: string },
+  options: {
+    subject?: { digest: string; size: number; mediaType?: string };
+    artifactType?: string;
+    configDigest: string;
+  },
 ): string {
   return JSON.stringify({
     schemaVersion: 2,
@@ -95,7 +104,13 @@ export function artifactManifest(
       ...(l.annotations ? { annotations: l.annotations } : {}),
     })),
     ...(options.subject
-      ? { subject: { mediaType: options.subject.mediaType ?? OCI_MANIFEST, digest: options.subject.digest, size: options.subject.size } }
+      ? {
+          subject: {
+            mediaType: options.subject.mediaType ?? OCI_MANIFEST,
+            digest: options.subject.digest,
+            size: options.subject.size,
+          },
+        }
       : {}),
   });
 }
@@ -115,7 +130,11 @@ export interface ReferrersServer {
  */
 export async function startReferrersServer(
   repository: string,
-  content: { manifests: Record<string, { body: string; mediaType: string }>; tags?: Record<string, string>; blobs: Buffer[] },
+  content: {
+    manifests: Record<string, { body: string; mediaType: string }>;
+    tags?: Record<string, string>;
+    blobs: Buffer[];
+  },
 ): Promise<ReferrersServer> {
   const manifests = new Map(Object.entries(content.manifests));
   const blobs = new Map(content.blobs.map((b) => [sha256(b), b]));
@@ -123,8 +142,17 @@ export async function startReferrersServer(
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     requests.push(`${req.method} ${req.url}`);
-    const send = (status: number, body: string | Buffer, type = 'application/json', extra: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...extra });
+    const send = (
+      status: number,
+      body: string | Buffer,
+      type = 'application/json',
+      extra: Record<string, string> = {},
+    ) => {
+      res.writeHead(status, {
+        'content-type': type,
+        'content-length': String(Buffer.byteLength(body)),
+        ...extra,
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (path === '/v2/') return send(200, '{}');
@@ -135,7 +163,10 @@ export async function startReferrersServer(
       const found = [...manifests.entries()]
         .filter(([, m]) => (JSON.parse(m.body) as { subject?: { digest?: string } }).subject?.digest === ref)
         .map(([digest, m]) => {
-          const parsed = JSON.parse(m.body) as { artifactType?: string; annotations?: Record<string, string> };
+          const parsed = JSON.parse(m.body) as {
+            artifactType?: string;
+            annotations?: Record<string, string>;
+          };
           return {
             mediaType: m.mediaType,
             digest,
@@ -144,7 +175,11 @@ export async function startReferrersServer(
             ...(parsed.annotations ? { annotations: parsed.annotations } : {}),
           };
         });
-      return send(200, JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: found }), OCI_INDEX);
+      return send(
+        200,
+        JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: found }),
+        OCI_INDEX,
+      );
     }
     if (kind === 'manifests' && ref) {
       const digest = ref.startsWith('sha256:') ? ref : content.tags?.[ref];

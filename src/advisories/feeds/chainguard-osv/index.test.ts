@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fixture } from '../../../../test/helpers/paths.js';
 import { KeelsonError } from '../../../core/errors.js';
-import { makeTarGz } from '../osv/test-files.js';
-import { loadFeedDir } from '../osv/test-files.js';
+import { loadFeedDir, makeTarGz } from '../osv/test-files.js';
 import { downloadAll, importAll, serveRoutes, testFetcher } from '../test-sink.js';
 import { importer } from './index.js';
 
 // SYNTHETIC records only (Chainguard data may not be committed): see the folder's README.md.
-const synthetic = () => loadFeedDir(fixture('feeds', 'synthetic', 'chainguard-osv'), (p) => p.endsWith('.json'));
+const synthetic = () =>
+  loadFeedDir(fixture('feeds', 'synthetic', 'chainguard-osv'), (p) => p.endsWith('.json'));
 
 describe('chainguard-osv importer (synthetic records)', () => {
   test('Chainguard and Wolfi entries become apk entries on origin names, upstream ids as aliases', async () => {
@@ -46,7 +46,10 @@ describe('chainguard-osv importer (synthetic records)', () => {
   test('fixed "0" is not affected; an introduced with no fix is an open interval', async () => {
     const sink = await importAll(importer, synthetic());
     const notAffected = sink.one('CGA-mpqr-vwx2-3456').affected[0]!;
-    assert.deepEqual([notAffected.namespace, notAffected.status, notAffected.ranges], ['wolfi', 'not_affected', []]);
+    assert.deepEqual(
+      [notAffected.namespace, notAffected.status, notAffected.ranges],
+      ['wolfi', 'not_affected', []],
+    );
     const open = sink.one('CGA-hjmp-qrvw-x234').affected[0]!;
     assert.deepEqual([open.status, open.ranges], ['affected', [{ introduced: '1.4.0-r0' }]]);
   });
@@ -54,10 +57,18 @@ describe('chainguard-osv importer (synthetic records)', () => {
   test('the all.json index is not a record; records of other ecosystems are skipped', async () => {
     const sink = await importAll(importer, [
       ...synthetic(),
-      { path: 'x.json', bytes: Buffer.from('{"id":"CGA-x","affected":[{"package":{"ecosystem":"npm","name":"y"},"versions":["1"]}]}') },
+      {
+        path: 'x.json',
+        bytes: Buffer.from(
+          '{"id":"CGA-x","affected":[{"package":{"ecosystem":"npm","name":"y"},"versions":["1"]}]}',
+        ),
+      },
     ]);
     assert.equal(sink.advisories.length, 3);
-    assert.deepEqual(sink.skips.map((s) => s.where), ['x.json']);
+    assert.deepEqual(
+      sink.skips.map((s) => s.where),
+      ['x.json'],
+    );
     assert.match(sink.skips[0]!.why, /ecosystem npm is not read by chainguard-osv/);
   });
 
@@ -67,12 +78,19 @@ describe('chainguard-osv importer (synthetic records)', () => {
     assert.equal(sink.advisories.length, 3);
     await assert.rejects(
       importAll(importer, [{ path: 'chainguard-osv.tar.gz', bytes: tarball.subarray(0, 100) }]),
-      (err: unknown) => err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /chainguard-osv\.tar\.gz/.test(err.message),
+      (err: unknown) =>
+        err instanceof KeelsonError &&
+        err.code === 'PARSE_ERROR' &&
+        /chainguard-osv\.tar\.gz/.test(err.message),
     );
   });
 
   test('recognizes Chainguard records only', () => {
-    assert.ok(synthetic().filter((f) => f.path.startsWith('CGA-')).every((f) => importer.recognizes(f)));
+    assert.ok(
+      synthetic()
+        .filter((f) => f.path.startsWith('CGA-'))
+        .every((f) => importer.recognizes(f)),
+    );
     const minimos = loadFeedDir(fixture('feeds', 'synthetic', 'minimos-osv'))[0]!;
     assert.equal(importer.recognizes(minimos), false);
   });
@@ -83,7 +101,10 @@ describe('chainguard-osv download', () => {
     const server = await serveRoutes({ '/chainguard/v3/osv/chainguard-osv.tar.gz': 'TARBALL' });
     try {
       const files = await downloadAll(importer, testFetcher, server.baseUrl);
-      assert.deepEqual(files.map((f) => [f.path, f.bytes.toString()]), [['chainguard-osv.tar.gz', 'TARBALL']]);
+      assert.deepEqual(
+        files.map((f) => [f.path, f.bytes.toString()]),
+        [['chainguard-osv.tar.gz', 'TARBALL']],
+      );
     } finally {
       await server.close();
     }
@@ -95,11 +116,10 @@ describe('chainguard-osv download', () => {
     const server = await serveRoutes(routes);
     try {
       const files = await downloadAll(importer, testFetcher, server.baseUrl);
-      assert.deepEqual(files.map((f) => f.path), [
-        'osv/CGA-2c3f-4g5h-6j7m.json',
-        'osv/CGA-mpqr-vwx2-3456.json',
-        'osv/CGA-hjmp-qrvw-x234.json',
-      ]);
+      assert.deepEqual(
+        files.map((f) => f.path),
+        ['osv/CGA-2c3f-4g5h-6j7m.json', 'osv/CGA-mpqr-vwx2-3456.json', 'osv/CGA-hjmp-qrvw-x234.json'],
+      );
       const sink = await importAll(importer, files);
       assert.equal(sink.advisories.length, 3);
     } finally {

@@ -27,12 +27,17 @@ describe('dhi-advisories on the real repository files (current model)', () => {
     const sink = await importAll(importer, files);
     assert.equal(sink.advisories.length, 642);
     assert.equal(sink.metas.get('merged records'), '9');
-    assert.ok(sink.entries().every((e) => e.namespace === 'dhi' && e.scheme === 'semver' && e.nameKind === 'binary'));
+    assert.ok(
+      sink.entries().every((e) => e.namespace === 'dhi' && e.scheme === 'semver' && e.nameKind === 'binary'),
+    );
 
     const cosign = sink.one('CVE-2022-35929');
     assert.deepEqual(cosign.aliases, ['GHSA-vjxv-45g9-9296']);
     assert.equal(cosign.source, 'dhi-advisories');
-    assert.equal(cosign.url, 'https://github.com/docker-hardened-images/advisories/blob/main/osv/cosign/CVE-2022-35929.json');
+    assert.equal(
+      cosign.url,
+      'https://github.com/docker-hardened-images/advisories/blob/main/osv/cosign/CVE-2022-35929.json',
+    );
     assert.deepEqual(cosign.affected, [
       {
         namespace: 'dhi',
@@ -56,25 +61,41 @@ describe('dhi-advisories on the real repository files (current model)', () => {
 
     // CVE-2023-44487 is filed under aspnetcore, envoy and node: one advisory with all their entries.
     const rapidReset = sink.one('CVE-2023-44487');
-    assert.deepEqual([...new Set(rapidReset.affected.map((e) => e.packageName))], ['aspnetcore', 'envoy', 'node']);
+    assert.deepEqual(
+      [...new Set(rapidReset.affected.map((e) => e.packageName))],
+      ['aspnetcore', 'envoy', 'node'],
+    );
   });
 
   test('entries without ranges or versions are skipped, never "all versions"', async () => {
     const sink = await importAll(importer, repo());
     const python = sink.skips.find((s) => s.where === 'osv/python/CVE-2008-1679.json');
-    assert.match(python?.why ?? '', /no ECOSYSTEM\/SEMVER ranges and no versions \(not read as all versions\)/);
+    assert.match(
+      python?.why ?? '',
+      /no ECOSYSTEM\/SEMVER ranges and no versions \(not read as all versions\)/,
+    );
     assert.equal(sink.byId('CVE-2008-1679').length, 0);
-    assert.ok(sink.skips.some((s) => s.where === 'osv/grafana/CVE-2022-23498.json' && /affected is missing/.test(s.why)));
+    assert.ok(
+      sink.skips.some(
+        (s) => s.where === 'osv/grafana/CVE-2022-23498.json' && /affected is missing/.test(s.why),
+      ),
+    );
     assert.equal(sink.skips.length, 42);
   });
 
   test('VEX files become statements, split by product group (debian-base: 53 statements)', async () => {
     const sink = await importAll(importer, repo());
-    const debian = sink.vexStatements.filter((v) => v.origin === 'db:dhi-advisories:vex/debian-base/dhi-debian-base.vex.json');
+    const debian = sink.vexStatements.filter(
+      (v) => v.origin === 'db:dhi-advisories:vex/debian-base/dhi-debian-base.vex.json',
+    );
     const bare = debian.filter((v) => v.subcomponents.length === 0);
     assert.equal(bare.length, 53);
     const tally = new Map<string, number>();
-    for (const v of bare) tally.set(`${v.status}/${v.justification ?? '-'}`, (tally.get(`${v.status}/${v.justification ?? '-'}`) ?? 0) + 1);
+    for (const v of bare)
+      tally.set(
+        `${v.status}/${v.justification ?? '-'}`,
+        (tally.get(`${v.status}/${v.justification ?? '-'}`) ?? 0) + 1,
+      );
     assert.deepEqual(Object.fromEntries(tally), {
       'not_affected/vulnerable_code_cannot_be_controlled_by_adversary': 43,
       'not_affected/inline_mitigations_already_exist': 4,
@@ -84,9 +105,13 @@ describe('dhi-advisories on the real repository files (current model)', () => {
 
     // The file holds two statements on CVE-2025-62813 (two timestamps); each splits into two groups.
     assert.equal(debian.filter((v) => v.vulnerability === 'CVE-2025-62813').length, 4);
-    const lz4 = debian.filter((v) => v.vulnerability === 'CVE-2025-62813' && v.timestamp === '2025-10-25T14:37:19.272Z');
+    const lz4 = debian.filter(
+      (v) => v.vulnerability === 'CVE-2025-62813' && v.timestamp === '2025-10-25T14:37:19.272Z',
+    );
     assert.equal(lz4.length, 2);
-    assert.ok(lz4[0]!.products.includes('pkg:deb/debian/lz4@1.10.0-4?os_distro=trixie&os_name=debian&os_version=13'));
+    assert.ok(
+      lz4[0]!.products.includes('pkg:deb/debian/lz4@1.10.0-4?os_distro=trixie&os_name=debian&os_version=13'),
+    );
     assert.deepEqual(lz4[0]!.subcomponents, []);
     assert.equal(lz4[0]!.status, 'not_affected');
     assert.equal(lz4[0]!.format, 'openvex');
@@ -100,8 +125,18 @@ describe('dhi-advisories on the real repository files (current model)', () => {
     assert.deepEqual(
       busybox.map((v) => [v.vulnerability, v.status, v.statusNotes, v.products]),
       [
-        ['CVE-2024-58251', 'under_investigation', 'Waiting for upstream fix', ['pkg:apk/alpine/busybox@1.37.0-r19?os_name=alpine&os_version=3.22']],
-        ['CVE-2025-46394', 'under_investigation', 'Waiting for upstream fix', ['pkg:apk/alpine/busybox@1.37.0-r19?os_name=alpine&os_version=3.22']],
+        [
+          'CVE-2024-58251',
+          'under_investigation',
+          'Waiting for upstream fix',
+          ['pkg:apk/alpine/busybox@1.37.0-r19?os_name=alpine&os_version=3.22'],
+        ],
+        [
+          'CVE-2025-46394',
+          'under_investigation',
+          'Waiting for upstream fix',
+          ['pkg:apk/alpine/busybox@1.37.0-r19?os_name=alpine&os_version=3.22'],
+        ],
       ],
     );
     assert.equal(sink.metas.get('vex statements'), String(sink.vexStatements.length));
@@ -113,12 +148,23 @@ describe('dhi-advisories on the real repository files (current model)', () => {
     const tarball = makeTarGz([
       ...files.map((f) => ({ name: `advisories-main/${f.path}`, bytes: f.bytes })),
       // Copies that must not double the data: the consolidated VEX, the VEX-repository layout, fixtures.
-      { name: 'advisories-main/vex/dhi.vex.json', bytes: files.find((f) => f.path.endsWith('dhi-alpine-base.vex.json'))!.bytes },
-      { name: 'advisories-main/pkg/oci/index.docker.io/dhi/alpine-base/vex.json', bytes: '{"@context":"https://openvex.dev/ns/v0.2.0","statements":[]}' },
-      { name: 'advisories-main/integration/upcoming-id-dhi/examples/x/osv/DHI-1.json', bytes: '{"id":"DHI-1","affected":[]}' },
+      {
+        name: 'advisories-main/vex/dhi.vex.json',
+        bytes: files.find((f) => f.path.endsWith('dhi-alpine-base.vex.json'))!.bytes,
+      },
+      {
+        name: 'advisories-main/pkg/oci/index.docker.io/dhi/alpine-base/vex.json',
+        bytes: '{"@context":"https://openvex.dev/ns/v0.2.0","statements":[]}',
+      },
+      {
+        name: 'advisories-main/integration/upcoming-id-dhi/examples/x/osv/DHI-1.json',
+        bytes: '{"id":"DHI-1","affected":[]}',
+      },
       { name: 'advisories-main/osv/cosign/CVE-2022-35929.json.sha256', bytes: 'abc' },
     ]);
-    const packed = await importAll(importer, [{ path: 'docker-hardened-images-advisories-main.tar.gz', bytes: tarball }]);
+    const packed = await importAll(importer, [
+      { path: 'docker-hardened-images-advisories-main.tar.gz', bytes: tarball },
+    ]);
     assert.equal(packed.advisories.length, loose.advisories.length);
     assert.equal(packed.vexStatements.length, loose.vexStatements.length);
     assert.deepEqual(packed.one('CVE-2022-35929'), loose.one('CVE-2022-35929'));
@@ -175,11 +221,15 @@ describe('dhi-advisories on the upcoming ID=dhi examples (dhi-suite)', () => {
         assert.ok(!s.osv && !s.vex, `${s.id} has files but no canonical purl`);
         continue;
       }
-      const purl = s.canonical_package_purl.match(/^pkg:(apk|deb)\/dhi\/([^@]+)@([^?]+)\?.*os_distro=(\w+).*os_version=([\w.]+)/);
+      const purl = s.canonical_package_purl.match(
+        /^pkg:(apk|deb)\/dhi\/([^@]+)@([^?]+)\?.*os_distro=(\w+).*os_version=([\w.]+)/,
+      );
       assert.ok(purl, s.id);
       const files: FeedFile[] = [];
-      if (s.osv) files.push({ path: `dhi/osv/${s.osv.split('/').pop()}`, bytes: readFileSync(join(dir, s.osv)) });
-      if (s.vex) files.push({ path: `dhi/vex/${s.vex.split('/').pop()}`, bytes: readFileSync(join(dir, s.vex)) });
+      if (s.osv)
+        files.push({ path: `dhi/osv/${s.osv.split('/').pop()}`, bytes: readFileSync(join(dir, s.osv)) });
+      if (s.vex)
+        files.push({ path: `dhi/vex/${s.vex.split('/').pop()}`, bytes: readFileSync(join(dir, s.vex)) });
       const sink = await importAll(importer, files);
       if (s.osv) {
         assert.equal(sink.advisories.length, 1, s.id);
@@ -204,7 +254,8 @@ describe('dhi-advisories on the upcoming ID=dhi examples (dhi-suite)', () => {
     const sink = await importAll(importer, suiteFiles('superseded'));
     assert.equal(sink.advisories.length, 0);
     assert.equal(sink.skips.length, 2);
-    for (const s of sink.skips) assert.match(s.why, /superseded contract: the bare "Docker Hardened Images" ecosystem/);
+    for (const s of sink.skips)
+      assert.match(s.why, /superseded contract: the bare "Docker Hardened Images" ecosystem/);
     assert.match(sink.metas.get('entries left out') ?? '', /^2× superseded contract/);
     assert.equal(sink.vexStatements.length, 2);
   });
@@ -252,17 +303,32 @@ describe('dhi-advisories hostile input', () => {
     );
     await assert.rejects(
       importAll(importer, [{ path: 'elsewhere/thing.json', bytes: Buffer.from('{"hello": 1}') }]),
-      (err: unknown) => err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /elsewhere\/thing\.json/.test(err.message),
+      (err: unknown) =>
+        err instanceof KeelsonError &&
+        err.code === 'PARSE_ERROR' &&
+        /elsewhere\/thing\.json/.test(err.message),
     );
   });
 
   test('path layout classification', () => {
-    assert.deepEqual(classifyDhiPath('osv/node/CVE-1.json'), { kind: 'osv', repoPath: 'osv/node/CVE-1.json' });
-    assert.deepEqual(classifyDhiPath('x/advisories/dhi/osv/DHI-1.json'), { kind: 'osv', repoPath: 'dhi/osv/DHI-1.json' });
-    assert.deepEqual(classifyDhiPath('vex/bash/dhi-bash.vex.json'), { kind: 'vex', repoPath: 'vex/bash/dhi-bash.vex.json' });
+    assert.deepEqual(classifyDhiPath('osv/node/CVE-1.json'), {
+      kind: 'osv',
+      repoPath: 'osv/node/CVE-1.json',
+    });
+    assert.deepEqual(classifyDhiPath('x/advisories/dhi/osv/DHI-1.json'), {
+      kind: 'osv',
+      repoPath: 'dhi/osv/DHI-1.json',
+    });
+    assert.deepEqual(classifyDhiPath('vex/bash/dhi-bash.vex.json'), {
+      kind: 'vex',
+      repoPath: 'vex/bash/dhi-bash.vex.json',
+    });
     assert.equal(classifyDhiPath('vex/dhi.vex.json').kind, 'ignore');
     assert.equal(classifyDhiPath('pkg/oci/index.docker.io/dhi/bash/vex.json').kind, 'ignore');
-    assert.equal(classifyDhiPath('integration/upcoming-id-dhi/examples/e2e-alpine/osv/a.json').kind, 'ignore');
+    assert.equal(
+      classifyDhiPath('integration/upcoming-id-dhi/examples/e2e-alpine/osv/a.json').kind,
+      'ignore',
+    );
     assert.equal(classifyDhiPath('osv/node/CVE-1.json.sig').kind, 'ignore');
     assert.equal(classifyDhiPath('other.json').kind, 'sniff');
   });
@@ -272,21 +338,38 @@ describe('dhi-advisories hostile input', () => {
     assert.ok(importer.recognizes(files.find((f) => f.path === 'osv/cosign/CVE-2022-35929.json')!));
     assert.ok(importer.recognizes(files.find((f) => f.path.endsWith('dhi-alpine-base.vex.json'))!));
     assert.ok(importer.recognizes(suiteFiles('examples')[0]!));
-    assert.ok(importer.recognizes({ path: 'docker-hardened-images-advisories-main.tar.gz', bytes: makeTarGz([]) }));
-    const go = loadFeedDir(fixture('feeds', 'osv', 'osv-samples', 'osv-linter'), (p) => p.startsWith('GO-'))[0]!;
+    assert.ok(
+      importer.recognizes({ path: 'docker-hardened-images-advisories-main.tar.gz', bytes: makeTarGz([]) }),
+    );
+    const go = loadFeedDir(fixture('feeds', 'osv', 'osv-samples', 'osv-linter'), (p) =>
+      p.startsWith('GO-'),
+    )[0]!;
     assert.equal(importer.recognizes(go), false);
   });
 });
 
 describe('dhi-advisories download', () => {
   test('fetches the repository tarball from the base URL', async () => {
-    const tarball = makeTarGz([{ name: 'advisories-main/osv/cosign/CVE-2022-35929.json', bytes: repo().find((f) => f.path === 'osv/cosign/CVE-2022-35929.json')!.bytes }]);
-    const server = await serveRoutes({ '/docker-hardened-images/advisories/tar.gz/refs/heads/main': tarball });
+    const tarball = makeTarGz([
+      {
+        name: 'advisories-main/osv/cosign/CVE-2022-35929.json',
+        bytes: repo().find((f) => f.path === 'osv/cosign/CVE-2022-35929.json')!.bytes,
+      },
+    ]);
+    const server = await serveRoutes({
+      '/docker-hardened-images/advisories/tar.gz/refs/heads/main': tarball,
+    });
     try {
       const files = await downloadAll(importer, testFetcher, server.baseUrl);
-      assert.deepEqual(files.map((f) => f.path), ['docker-hardened-images-advisories-main.tar.gz']);
+      assert.deepEqual(
+        files.map((f) => f.path),
+        ['docker-hardened-images-advisories-main.tar.gz'],
+      );
       const sink = await importAll(importer, files);
-      assert.deepEqual(sink.advisories.map((a) => a.id), ['CVE-2022-35929']);
+      assert.deepEqual(
+        sink.advisories.map((a) => a.id),
+        ['CVE-2022-35929'],
+      );
     } finally {
       await server.close();
     }

@@ -14,7 +14,8 @@ const sample = (): FeedFile => ({
   bytes: readFileSync(fixture('feeds', 'synthetic', 'epss', 'epss_scores-sample.csv')),
 });
 
-const csv = (rows: string) => Buffer.from(`#model_version:v2025.03.14,score_date:2025-03-14T00:00:00Z\ncve,epss,percentile\n${rows}`);
+const csv = (rows: string) =>
+  Buffer.from(`#model_version:v2025.03.14,score_date:2025-03-14T00:00:00Z\ncve,epss,percentile\n${rows}`);
 
 describe('epss importer', () => {
   test('rows become EPSS records dated by the header', async () => {
@@ -29,9 +30,13 @@ describe('epss importer', () => {
   });
 
   test('gzipped files and files without the comment line are read', async () => {
-    const gz = await importAll(importer, [{ path: 'epss_scores-current.csv.gz', bytes: gzipSync(sample().bytes) }]);
+    const gz = await importAll(importer, [
+      { path: 'epss_scores-current.csv.gz', bytes: gzipSync(sample().bytes) },
+    ]);
     assert.equal(gz.epssRecords.length, 3);
-    const bare = await importAll(importer, [{ path: 'e.csv', bytes: Buffer.from('cve,epss,percentile\r\nCVE-2020-0001,0.5,0.5\r\n') }]);
+    const bare = await importAll(importer, [
+      { path: 'e.csv', bytes: Buffer.from('cve,epss,percentile\r\nCVE-2020-0001,0.5,0.5\r\n') },
+    ]);
     assert.deepEqual(bare.epssRecords, [{ cve: 'CVE-2020-0001', score: 0.5, percentile: 0.5 }]);
   });
 
@@ -67,15 +72,21 @@ describe('epss importer', () => {
   });
 
   test('a file that is not EPSS, or a broken gzip, fails naming it', async () => {
-    for (const bytes of [Buffer.from('cve,score\nCVE-2020-0001,1\n'), Buffer.from(''), Buffer.from('#model_version:v1\n')]) {
+    for (const bytes of [
+      Buffer.from('cve,score\nCVE-2020-0001,1\n'),
+      Buffer.from(''),
+      Buffer.from('#model_version:v1\n'),
+    ]) {
       await assert.rejects(
         importAll(importer, [{ path: 'bad.csv', bytes }]),
-        (err: unknown) => err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /bad\.csv/.test(err.message),
+        (err: unknown) =>
+          err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /bad\.csv/.test(err.message),
       );
     }
     await assert.rejects(
       importAll(importer, [{ path: 'bad.csv.gz', bytes: gzipSync(sample().bytes).subarray(0, 30) }]),
-      (err: unknown) => err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /bad\.csv\.gz/.test(err.message),
+      (err: unknown) =>
+        err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /bad\.csv\.gz/.test(err.message),
     );
   });
 
@@ -89,7 +100,10 @@ describe('epss importer', () => {
     const server = await serveRoutes({ '/epss_scores-current.csv.gz': gzipSync(sample().bytes) });
     try {
       const files = await downloadAll(importer, testFetcher, server.baseUrl);
-      assert.deepEqual(files.map((f) => f.path), ['epss_scores-current.csv.gz']);
+      assert.deepEqual(
+        files.map((f) => f.path),
+        ['epss_scores-current.csv.gz'],
+      );
       assert.equal((await importAll(importer, files)).epssRecords.length, 3);
     } finally {
       await server.close();

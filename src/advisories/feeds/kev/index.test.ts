@@ -57,7 +57,12 @@ describe('kev importer', () => {
     assert.ok(sink.kevRecords[0]!.name!.length <= 4097);
     assert.deepEqual(
       sink.skips.map((s) => s.where),
-      ['k.json: vulnerabilities[1]', 'k.json: vulnerabilities[2]', 'k.json: vulnerabilities[3]', 'k.json: vulnerabilities[4]'],
+      [
+        'k.json: vulnerabilities[1]',
+        'k.json: vulnerabilities[2]',
+        'k.json: vulnerabilities[3]',
+        'k.json: vulnerabilities[4]',
+      ],
     );
   });
 
@@ -65,7 +70,8 @@ describe('kev importer', () => {
     for (const bytes of ['{"vulnerabilities": {}}', '[1]', '{"catalogVersion":', 'garbage']) {
       await assert.rejects(
         importAll(importer, [{ path: 'bad.json', bytes: Buffer.from(bytes) }]),
-        (err: unknown) => err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /bad\.json/.test(err.message),
+        (err: unknown) =>
+          err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /bad\.json/.test(err.message),
       );
     }
   });
@@ -77,10 +83,15 @@ describe('kev importer', () => {
   });
 
   test('download fetches the catalog from the base URL', async () => {
-    const server = await serveRoutes({ '/sites/default/files/feeds/known_exploited_vulnerabilities.json': sample().bytes });
+    const server = await serveRoutes({
+      '/sites/default/files/feeds/known_exploited_vulnerabilities.json': sample().bytes,
+    });
     try {
       const files = await downloadAll(importer, testFetcher, server.baseUrl);
-      assert.deepEqual(files.map((f) => f.path), ['known_exploited_vulnerabilities.json']);
+      assert.deepEqual(
+        files.map((f) => f.path),
+        ['known_exploited_vulnerabilities.json'],
+      );
       assert.equal((await importAll(importer, files)).kevRecords.length, 2);
     } finally {
       await server.close();

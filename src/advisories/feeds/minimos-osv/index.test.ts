@@ -48,7 +48,10 @@ describe('minimos-osv importer (synthetic records)', () => {
     const server = await serveRoutes(routes);
     try {
       const files = await downloadAll(importer, testFetcher, server.baseUrl);
-      assert.deepEqual(files.map((f) => f.path), ['osv/MINI-0001-synthetic.json', 'osv/MINI-0002-synthetic.json']);
+      assert.deepEqual(
+        files.map((f) => f.path),
+        ['osv/MINI-0001-synthetic.json', 'osv/MINI-0002-synthetic.json'],
+      );
       assert.deepEqual(server.requests, [
         '/advisories/osv/all.json',
         '/advisories/osv/MINI-0001-synthetic.json',

@@ -80,12 +80,23 @@ describe('nvd importer', () => {
   });
 
   test('yearly .json.gz feeds are gunzipped', async () => {
-    const sink = await importAll(importer, [{ path: 'nvdcve-2.0-2024.json.gz', bytes: gzipSync(sample().bytes) }]);
+    const sink = await importAll(importer, [
+      { path: 'nvdcve-2.0-2024.json.gz', bytes: gzipSync(sample().bytes) },
+    ]);
     assert.equal(sink.cvssRecords.length, 5);
   });
 
   test('malformed entries and metrics are skipped; the rest is read', async () => {
-    const good = { cve: { id: 'CVE-2020-0001', metrics: { cvssMetricV30: [{ source: 's', type: 'Primary', cvssData: { vectorString: 'CVSS:3.0/AV:N', baseScore: 5 } }] } } };
+    const good = {
+      cve: {
+        id: 'CVE-2020-0001',
+        metrics: {
+          cvssMetricV30: [
+            { source: 's', type: 'Primary', cvssData: { vectorString: 'CVSS:3.0/AV:N', baseScore: 5 } },
+          ],
+        },
+      },
+    };
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const sink = await importAll(importer, [
       {
@@ -121,10 +132,26 @@ describe('nvd importer', () => {
 
   test('a file that is not NVD JSON, or is cut short, fails naming it', async () => {
     const bytes = sample().bytes;
-    await assert.rejects(importAll(importer, [{ path: 'cut.json', bytes: bytes.subarray(0, bytes.length / 2) }]), isParseError(/cut\.json.*unexpected end|cut\.json.*unterminated/));
-    await assert.rejects(importAll(importer, [{ path: 'kev.json', bytes: Buffer.from('{"catalogVersion":"1","vulnerabilities":[]}') }]), isParseError(/kev\.json/));
-    await assert.rejects(importAll(importer, [{ path: 'o.json', bytes: Buffer.from('{"format":"OTHER","vulnerabilities":[]}') }]), isParseError(/o\.json is not NVD/));
-    await assert.rejects(importAll(importer, [{ path: 'h.json', bytes: Buffer.from('<html></html>') }]), isParseError(/h\.json/));
+    await assert.rejects(
+      importAll(importer, [{ path: 'cut.json', bytes: bytes.subarray(0, bytes.length / 2) }]),
+      isParseError(/cut\.json.*unexpected end|cut\.json.*unterminated/),
+    );
+    await assert.rejects(
+      importAll(importer, [
+        { path: 'kev.json', bytes: Buffer.from('{"catalogVersion":"1","vulnerabilities":[]}') },
+      ]),
+      isParseError(/kev\.json/),
+    );
+    await assert.rejects(
+      importAll(importer, [
+        { path: 'o.json', bytes: Buffer.from('{"format":"OTHER","vulnerabilities":[]}') },
+      ]),
+      isParseError(/o\.json is not NVD CVE JSON: format/),
+    );
+    await assert.rejects(
+      importAll(importer, [{ path: 'h.json', bytes: Buffer.from('<html></html>') }]),
+      isParseError(/h\.json/),
+    );
     await assert.rejects(
       importAll(importer, [{ path: 'nvdcve-2.0-2024.json.gz', bytes: gzipSync(bytes).subarray(0, 100) }]),
       isParseError(/nvdcve-2\.0-2024\.json\.gz/),
@@ -135,7 +162,10 @@ describe('nvd importer', () => {
     assert.equal(importer.recognizes(sample()), true);
     assert.equal(importer.recognizes({ path: 'feed/nvdcve-2.0-2023.json.gz', bytes: gzipSync('{}') }), true);
     assert.equal(importer.recognizes({ path: 'api.json', bytes: nvd([]) }), true);
-    assert.equal(importer.recognizes({ path: 'x.json', bytes: Buffer.from('{"catalogVersion":"1"}') }), false);
+    assert.equal(
+      importer.recognizes({ path: 'x.json', bytes: Buffer.from('{"catalogVersion":"1"}') }),
+      false,
+    );
   });
 });
 
@@ -153,10 +183,20 @@ describe('scanTopLevelArray', () => {
   });
 
   test('rejects what is not one JSON object', () => {
-    for (const text of ['[]', '{"list": [1, 2', '{"list": [1] "b": 2}', '{"a": "x', '{"a": 1} trailing', '']) {
+    for (const text of [
+      '[]',
+      '{"list": [1, 2',
+      '{"list": [1] "b": 2}',
+      '{"a": "x',
+      '{"a": 1} trailing',
+      '',
+    ]) {
       assert.throws(() => scanTopLevelArray(Buffer.from(text), 'list', () => {}), JsonScanError, text);
     }
-    assert.deepEqual(scanTopLevelArray(Buffer.from('{}'), 'list', () => {}), { others: {}, found: false });
+    assert.deepEqual(
+      scanTopLevelArray(Buffer.from('{}'), 'list', () => {}),
+      { others: {}, found: false },
+    );
   });
 });
 
@@ -164,7 +204,8 @@ describe('nvd download', () => {
   test('fetches every yearly feed from 2002 to this year from the base URL', async () => {
     const last = new Date().getUTCFullYear();
     const routes: Record<string, Buffer> = {};
-    for (let y = 2002; y <= last; y++) routes[`/feeds/json/cve/2.0/nvdcve-2.0-${y}.json.gz`] = gzipSync(nvd([]));
+    for (let y = 2002; y <= last; y++)
+      routes[`/feeds/json/cve/2.0/nvdcve-2.0-${y}.json.gz`] = gzipSync(nvd([]));
     const server = await serveRoutes(routes);
     try {
       const files = await downloadAll(importer, testFetcher, server.baseUrl);

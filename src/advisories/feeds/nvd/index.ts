@@ -103,7 +103,12 @@ export function cvssRecordsOf(item: unknown, problem: (why: string) => void): Cv
 export function importNvdDocument(file: FeedFile, sink: ImportSink): { cves: number; records: number } {
   let cves = 0;
   let records = 0;
-  const onElement = (bytes: Buffer, index: number) => {
+  const notNvd = (why: string) =>
+    new KeelsonError('PARSE_ERROR', `${file.path} is not NVD CVE JSON: ${why}`, { file: file.path });
+  const onElement = (bytes: Buffer, index: number, before: Readonly<Record<string, unknown>>) => {
+    // NVD writes `format` before the list: check it before trusting a single element.
+    if (index === 0 && before.format !== 'NVD_CVE')
+      throw notNvd('no "format": "NVD_CVE" before vulnerabilities');
     const where = `${file.path}: vulnerabilities[${index}]`;
     let item: unknown;
     try {
@@ -123,15 +128,10 @@ export function importNvdDocument(file: FeedFile, sink: ImportSink): { cves: num
     scan = scanTopLevelArray(file.bytes, 'vulnerabilities', onElement);
   } catch (err) {
     if (!(err instanceof JsonScanError)) throw err;
-    throw new KeelsonError('PARSE_ERROR', `${file.path} is not NVD CVE JSON: ${err.message}`, {
-      file: file.path,
-    });
+    throw notNvd(err.message);
   }
-  if (!scan.found || (scan.others.format !== undefined && scan.others.format !== 'NVD_CVE')) {
-    throw new KeelsonError('PARSE_ERROR', `${file.path} is not NVD CVE JSON (no vulnerabilities array)`, {
-      file: file.path,
-    });
-  }
+  if (!scan.found) throw notNvd('no vulnerabilities array');
+  if (scan.others.format !== 'NVD_CVE') throw notNvd('format is not NVD_CVE');
   if (typeof scan.others.timestamp === 'string') sink.meta(`timestamp ${file.path}`, scan.others.timestamp);
   return { cves, records };
 }

@@ -66,14 +66,14 @@ function expect(buf: Buffer, at: number, byte: number, what: string): number {
 }
 
 /**
- * Calls `onElement` with each element of the top-level array member `key` and returns the other
- * top-level members (each parsed when smaller than `maxOtherBytes`). Throws JsonScanError when the
+ * Calls `onElement` with each element of the top-level array member `key` (and the members read before
+ * the array) and returns the other top-level members (each parsed when smaller than `maxOtherBytes`). Throws JsonScanError when the
  * input is not a JSON object or is cut short.
  */
 export function scanTopLevelArray(
   buf: Buffer,
   key: string,
-  onElement: (bytes: Buffer, index: number) => void,
+  onElement: (bytes: Buffer, index: number, othersSoFar: Readonly<Record<string, unknown>>) => void,
   maxOtherBytes = 1 << 20,
 ): { others: Record<string, unknown>; found: boolean } {
   const others: Record<string, unknown> = {};
@@ -98,7 +98,7 @@ export function scanTopLevelArray(
         for (;;) {
           at = skipSpace(buf, at);
           const end = skipValue(buf, at);
-          onElement(buf.subarray(at, end), index++);
+          onElement(buf.subarray(at, end), index++, others);
           at = skipSpace(buf, end);
           if (buf[at] === COMMA) at++;
           else if (buf[at] === 0x5d) {

@@ -5,19 +5,28 @@ import { zipSync } from 'fflate';
 import { KeelsonError } from '../../../core/errors.js';
 import type { FeedFile } from '../../types.js';
 import { MemorySink } from '../test-sink.js';
-import { DEFAULT_LIMITS, type ExpandLimits, expandFeedFile, type FeedDocument, gunzipBounded, readJson } from './files.js';
+import {
+  DEFAULT_LIMITS,
+  type ExpandLimits,
+  expandFeedFile,
+  type FeedDocument,
+  gunzipBounded,
+  readJson,
+} from './files.js';
 import { makeTar, makeTarGz } from './test-files.js';
 
 async function expand(file: FeedFile, limits?: ExpandLimits, stripTopFolder = false) {
   const sink = new MemorySink();
   const docs: FeedDocument[] = [];
-  for await (const doc of expandFeedFile(file, sink, { ...(limits ? { limits } : {}), stripTopFolder })) docs.push(doc);
+  for await (const doc of expandFeedFile(file, sink, { ...(limits ? { limits } : {}), stripTopFolder }))
+    docs.push(doc);
   return { docs, sink };
 }
 
 function zip(files: Record<string, string | Uint8Array>): Buffer {
   const input: Record<string, Uint8Array> = {};
-  for (const [name, body] of Object.entries(files)) input[name] = typeof body === 'string' ? Buffer.from(body) : body;
+  for (const [name, body] of Object.entries(files))
+    input[name] = typeof body === 'string' ? Buffer.from(body) : body;
   return Buffer.from(zipSync(input));
 }
 
@@ -40,7 +49,10 @@ describe('expandFeedFile', () => {
   });
 
   test('zip members come out one by one with their member names', async () => {
-    const { docs } = await expand({ path: 'npm/all.zip', bytes: zip({ 'A.json': '{"a":1}', 'dir/B.json': '{}' }) });
+    const { docs } = await expand({
+      path: 'npm/all.zip',
+      bytes: zip({ 'A.json': '{"a":1}', 'dir/B.json': '{}' }),
+    });
     assert.deepEqual(
       docs.map((d) => [d.path, d.member, d.bytes.toString()]),
       [
@@ -52,10 +64,13 @@ describe('expandFeedFile', () => {
 
   test('an oversized zip member is skipped with a reason; the rest is read', async () => {
     const big = new Uint8Array(20 * 1024 * 1024); // compresses to ~20 KB: a small bomb
-    const { docs, sink } = await expand({ path: 'x.zip', bytes: zip({ 'big.json': big, 'ok.json': '{}' }) }, {
-      ...DEFAULT_LIMITS,
-      maxMemberBytes: 1024 * 1024,
-    });
+    const { docs, sink } = await expand(
+      { path: 'x.zip', bytes: zip({ 'big.json': big, 'ok.json': '{}' }) },
+      {
+        ...DEFAULT_LIMITS,
+        maxMemberBytes: 1024 * 1024,
+      },
+    );
     assert.deepEqual(
       docs.map((d) => d.member),
       ['ok.json'],
@@ -67,7 +82,11 @@ describe('expandFeedFile', () => {
   test('a zip expanding past the total cap fails as a decompression bomb', async () => {
     const chunk = new Uint8Array(600 * 1024);
     const bytes = zip({ 'a.json': chunk, 'b.json': chunk, 'c.json': chunk });
-    await rejectsWith(expand({ path: 'x.zip', bytes }, { ...DEFAULT_LIMITS, maxTotalBytes: 1024 * 1024 }), 'DECOMPRESSION_BOMB', /x\.zip/);
+    await rejectsWith(
+      expand({ path: 'x.zip', bytes }, { ...DEFAULT_LIMITS, maxTotalBytes: 1024 * 1024 }),
+      'DECOMPRESSION_BOMB',
+      /x\.zip/,
+    );
   });
 
   test('a member that inflates past its declared size is skipped, not expanded', async () => {
@@ -85,8 +104,16 @@ describe('expandFeedFile', () => {
 
   test('a truncated or non-zip .zip is a PARSE_ERROR naming the file', async () => {
     const bytes = zip({ 'a.json': '{}' });
-    await rejectsWith(expand({ path: 'cut.zip', bytes: bytes.subarray(0, bytes.length - 30) }), 'PARSE_ERROR', /cut\.zip/);
-    await rejectsWith(expand({ path: 'html.zip', bytes: Buffer.from('<html>') }), 'PARSE_ERROR', /html\.zip is not a readable zip/);
+    await rejectsWith(
+      expand({ path: 'cut.zip', bytes: bytes.subarray(0, bytes.length - 30) }),
+      'PARSE_ERROR',
+      /cut\.zip/,
+    );
+    await rejectsWith(
+      expand({ path: 'html.zip', bytes: Buffer.from('<html>') }),
+      'PARSE_ERROR',
+      /html\.zip is not a readable zip/,
+    );
   });
 
   test('tarball members are streamed, the top folder stripped when asked', async () => {
@@ -106,9 +133,17 @@ describe('expandFeedFile', () => {
 
   test('a truncated tarball or gzip stream is a PARSE_ERROR naming the file', async () => {
     const full = makeTarGz([{ name: 'top/a.json', bytes: 'x'.repeat(5000) }]);
-    await rejectsWith(expand({ path: 'cut.tar.gz', bytes: full.subarray(0, full.length - 20) }), 'PARSE_ERROR', /cut\.tar\.gz/);
+    await rejectsWith(
+      expand({ path: 'cut.tar.gz', bytes: full.subarray(0, full.length - 20) }),
+      'PARSE_ERROR',
+      /cut\.tar\.gz/,
+    );
     const tarCut = gzipSync(makeTar([{ name: 'top/a.json', bytes: 'x'.repeat(5000) }]).subarray(0, 1500));
-    await rejectsWith(expand({ path: 'short.tar.gz', bytes: tarCut }), 'PARSE_ERROR', /short\.tar\.gz.*truncated/);
+    await rejectsWith(
+      expand({ path: 'short.tar.gz', bytes: tarCut }),
+      'PARSE_ERROR',
+      /short\.tar\.gz.*truncated/,
+    );
   });
 
   test('an oversized tar member is skipped; the total cap stops a bomb', async () => {
@@ -116,13 +151,21 @@ describe('expandFeedFile', () => {
       { name: 't/big.json', bytes: Buffer.alloc(300_000) },
       { name: 't/ok.json', bytes: '{}' },
     ]);
-    const { docs, sink } = await expand({ path: 'x.tar.gz', bytes }, { ...DEFAULT_LIMITS, maxMemberBytes: 100_000 }, true);
+    const { docs, sink } = await expand(
+      { path: 'x.tar.gz', bytes },
+      { ...DEFAULT_LIMITS, maxMemberBytes: 100_000 },
+      true,
+    );
     assert.deepEqual(
       docs.map((d) => d.member),
       ['ok.json'],
     );
     assert.match(sink.skips[0]!.why, /exceeds/);
-    await rejectsWith(expand({ path: 'x.tar.gz', bytes }, { ...DEFAULT_LIMITS, maxTotalBytes: 100_000 }), 'DECOMPRESSION_BOMB', /x\.tar\.gz/);
+    await rejectsWith(
+      expand({ path: 'x.tar.gz', bytes }, { ...DEFAULT_LIMITS, maxTotalBytes: 100_000 }),
+      'DECOMPRESSION_BOMB',
+      /x\.tar\.gz/,
+    );
   });
 
   test('a .gz file is gunzipped with a cap', async () => {
@@ -137,7 +180,8 @@ describe('expandFeedFile', () => {
     );
     assert.throws(
       () => gunzipBounded({ path: 'cut.gz', bytes: gzipSync('x'.repeat(1000)).subarray(0, 15) }),
-      (err: unknown) => err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /cut\.gz/.test(err.message),
+      (err: unknown) =>
+        err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /cut\.gz/.test(err.message),
     );
   });
 });
@@ -149,7 +193,8 @@ describe('readJson', () => {
     assert.ok('malformed' in bad);
     assert.throws(
       () => readJson({ path: 'page.json', bytes: Buffer.from('<!doctype html>') }),
-      (err: unknown) => err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /page\.json/.test(err.message),
+      (err: unknown) =>
+        err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /page\.json/.test(err.message),
     );
   });
 });

@@ -39,7 +39,7 @@ export function isZip(bytes: Buffer): boolean {
 }
 
 function isTarGzPath(path: string): boolean {
-  return /\.(tar\.gz|tgz)$/i.test(path) || /\/tar\.gz\//.test(path);
+  return /\.(tar\.gz|tgz)$/i.test(path);
 }
 
 function message(err: unknown): string {

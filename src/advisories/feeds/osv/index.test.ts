@@ -62,14 +62,19 @@ describe('osv importer on real osv-schema samples', () => {
     assert.equal(pysec.purl, 'pkg:pypi/requests');
 
     const versionsOnly = sink.one('GHSA-4g4c-8gqh-m4vm').affected[0]!;
-    assert.deepEqual([versionsOnly.status, versionsOnly.ranges, versionsOnly.versions], ['affected', [], ['1.1.6']]);
+    assert.deepEqual(
+      [versionsOnly.status, versionsOnly.ranges, versionsOnly.versions],
+      ['affected', [], ['1.1.6']],
+    );
 
     const mal = sink.one('MAL-2024-10238').affected[0]!;
     assert.deepEqual([mal.namespace, mal.packageName, mal.versions], ['pypi', '123bla', ['0.0.1']]);
 
     // GHSA-9v2f appears twice (the linter's "nopackage" variant): the first copy wins.
     const gradio = sink.one('GHSA-9v2f-6vcg-3hgv');
-    assert.deepEqual(gradio.severities, [{ type: 'CVSS_V3', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }]);
+    assert.deepEqual(gradio.severities, [
+      { type: 'CVSS_V3', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' },
+    ]);
     assert.deepEqual(gradio.affected[0]!.severity, { level: 'critical', raw: 'CRITICAL' });
     assert.equal(sink.metas.get('duplicate records'), '1');
   });
@@ -77,10 +82,16 @@ describe('osv importer on real osv-schema samples', () => {
   test('OS ecosystems and GIT-only records are skipped with reasons and counted', async () => {
     const sink = await importAll(importer, samples());
     const skipped = (name: string) => sink.skips.filter((s) => s.where.includes(name));
-    assert.match(skipped('osv-linter/CVE-2018-5407.json')[0]!.why, /nothing this feed covers: ecosystem Alpine/);
+    assert.match(
+      skipped('osv-linter/CVE-2018-5407.json')[0]!.why,
+      /nothing this feed covers: ecosystem Alpine/,
+    );
     assert.match(skipped('osv-linter/CVE-2023-41045.json')[0]!.why, /entry without a package/);
     assert.match(skipped('RHSA-2022_0216.json')[0]!.why, /affected is missing/);
-    assert.match(sink.metas.get('entries left out') ?? '', /× ecosystem Alpine is not read by the osv importer/);
+    assert.match(
+      sink.metas.get('entries left out') ?? '',
+      /× ecosystem Alpine is not read by the osv importer/,
+    );
     assert.equal(sink.advisories.length, Number(sink.metas.get('advisories')));
     assert.equal(sink.advisories.length, 16);
   });
@@ -88,10 +99,7 @@ describe('osv importer on real osv-schema samples', () => {
   test('an osv.dev all.zip gives the same advisories as the loose files', async () => {
     const loose = await importAll(importer, samples());
     const zipped = await importAll(importer, [{ path: 'PyPI/all.zip', bytes: zipOf(samples()) }]);
-    assert.deepEqual(
-      zipped.advisories.map((a) => a.id).sort(),
-      loose.advisories.map((a) => a.id).sort(),
-    );
+    assert.deepEqual(zipped.advisories.map((a) => a.id).sort(), loose.advisories.map((a) => a.id).sort());
     assert.ok(zipped.skips.every((s) => s.where.startsWith('PyPI/all.zip')));
   });
 
@@ -136,10 +144,15 @@ describe('osv importer on real osv-schema samples', () => {
       sink.skips.map((s) => s.where),
       ['bad.json', 'list.json[0]'],
     );
-    for (const bytes of ['{"catalogVersion": "1", "vulnerabilities": []}', 'cve,epss,percentile\n', '"just a string"']) {
+    for (const bytes of [
+      '{"catalogVersion": "1", "vulnerabilities": []}',
+      'cve,epss,percentile\n',
+      '"just a string"',
+    ]) {
       await assert.rejects(
         importAll(importer, [{ path: 'other.json', bytes: Buffer.from(bytes) }]),
-        (err: unknown) => err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /other\.json/.test(err.message),
+        (err: unknown) =>
+          err instanceof KeelsonError && err.code === 'PARSE_ERROR' && /other\.json/.test(err.message),
       );
     }
   });
@@ -148,19 +161,33 @@ describe('osv importer on real osv-schema samples', () => {
     const go = samples().find((f) => f.path.endsWith('GO-2020-0001.json'))!;
     assert.equal(importer.recognizes(go), true);
     assert.equal(importer.recognizes({ path: 'npm/all.zip', bytes: zipOf([go]) }), true);
+    const alpine = samples().find((f) => f.path.endsWith('osv-linter/CVE-2018-5407.json'))!;
+    assert.equal(importer.recognizes(alpine), false);
+    assert.equal(importer.recognizes({ path: 'Alpine/all.zip', bytes: zipOf([alpine]) }), false);
+    assert.equal(importer.recognizes({ path: 'broken.zip', bytes: zipOf([go]).subarray(0, 40) }), false);
     const dhi = loadFeedDir(fixture('feeds', 'osv', 'dhi-advisories', 'osv', 'cosign'))[0]!;
     assert.equal(importer.recognizes(dhi), false);
     const cg = loadFeedDir(fixture('feeds', 'synthetic', 'chainguard-osv'))[0]!;
     assert.equal(importer.recognizes(cg), false);
-    assert.equal(importer.recognizes({ path: 'x.vex.json', bytes: Buffer.from('{"@context":"https://openvex.dev/ns/v0.2.0"}') }), false);
-    assert.equal(importer.recognizes({ path: 'kev.json', bytes: Buffer.from('{"catalogVersion":"1"}') }), false);
+    assert.equal(
+      importer.recognizes({
+        path: 'x.vex.json',
+        bytes: Buffer.from('{"@context":"https://openvex.dev/ns/v0.2.0"}'),
+      }),
+      false,
+    );
+    assert.equal(
+      importer.recognizes({ path: 'kev.json', bytes: Buffer.from('{"catalogVersion":"1"}') }),
+      false,
+    );
   });
 });
 
 describe('osv download', () => {
   test('fetches <Ecosystem>/all.zip for each default ecosystem from the base URL', async () => {
     const routes: Record<string, Buffer> = {};
-    for (const eco of DEFAULT_OSV_ECOSYSTEMS) routes[`/${encodeURIComponent(eco)}/all.zip`] = Buffer.from(eco);
+    for (const eco of DEFAULT_OSV_ECOSYSTEMS)
+      routes[`/${encodeURIComponent(eco)}/all.zip`] = Buffer.from(eco);
     const server = await serveRoutes(routes);
     try {
       const files = await downloadAll(importer, testFetcher, server.baseUrl);
@@ -168,7 +195,16 @@ describe('osv download', () => {
         files.map((f) => [f.path, f.bytes.toString()]),
         DEFAULT_OSV_ECOSYSTEMS.map((e) => [`${e}/all.zip`, e]),
       );
-      assert.deepEqual(server.requests, ['/npm/all.zip', '/PyPI/all.zip', '/Go/all.zip', '/Maven/all.zip', '/crates.io/all.zip', '/RubyGems/all.zip', '/NuGet/all.zip', '/Packagist/all.zip']);
+      assert.deepEqual(server.requests, [
+        '/npm/all.zip',
+        '/PyPI/all.zip',
+        '/Go/all.zip',
+        '/Maven/all.zip',
+        '/crates.io/all.zip',
+        '/RubyGems/all.zip',
+        '/NuGet/all.zip',
+        '/Packagist/all.zip',
+      ]);
     } finally {
       await server.close();
     }

@@ -2,6 +2,7 @@
  * Generic OSV importer for language ecosystems (osv.dev `<Ecosystem>/all.zip`, loose OSV JSON files or
  * folders of them). OS ecosystems (Alpine, Debian, Ubuntu…) and vendor feeds have their own importers.
  */
+import { readCentralDirectory, readZipEntry } from '../../../analyzers/java/zip.js';
 import type { SchemeName } from '../../../versioning/types.js';
 import type { FeedFile, FeedImporter, Fetcher } from '../../types.js';
 import { rebase } from './download.js';
@@ -90,8 +91,27 @@ const OSV_OPTIONS: OsvParseOptions = {
   url: (id) => `https://osv.dev/vulnerability/${encodeURIComponent(id)}`,
 };
 
-/** Vendor ecosystems that have their own importer: their records are not claimed by this one. */
-const VENDOR_ECOSYSTEM = /"ecosystem"\s*:\s*"(Chainguard|Wolfi|MinimOS|DHI|Docker Hardened Images[^"]*)"/;
+/** An ecosystem this importer reads, as it appears in a record's text. */
+const LANGUAGE_ECOSYSTEM = new RegExp(
+  `"ecosystem"\\s*:\\s*"(${Object.keys(OSV_ECOSYSTEMS)
+    .map((e) => e.replace('.', '\\.'))
+    .join('|')})"`,
+);
+
+function looksLikeLanguageOsv(text: string): boolean {
+  return /"id"\s*:/.test(text) && LANGUAGE_ECOSYSTEM.test(text);
+}
+
+/** The start of the first JSON member of a zip (osv.dev archives are one ecosystem each), if cheap to read. */
+function firstZipMember(bytes: Buffer): string | undefined {
+  try {
+    const entry = readCentralDirectory(bytes).entries.find((e) => /\.json$/i.test(e.name));
+    if (!entry || entry.size > 1024 * 1024) return undefined;
+    return readZipEntry(bytes, entry).subarray(0, 65536).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 export const importer: FeedImporter = {
   name: 'osv',
@@ -99,12 +119,12 @@ export const importer: FeedImporter = {
   version: 1,
 
   recognizes(file: FeedFile): boolean {
-    if (isZip(file.bytes)) return /\.zip$/i.test(file.path);
+    if (isZip(file.bytes)) {
+      const member = /\.zip$/i.test(file.path) ? firstZipMember(file.bytes) : undefined;
+      return member !== undefined && looksLikeLanguageOsv(member);
+    }
     if (!/\.json$/i.test(file.path) || /\.vex\.json$/i.test(file.path)) return false;
-    const text = head(file);
-    return (
-      /"id"\s*:/.test(text) && /"(affected|schema_version)"\s*:/.test(text) && !VENDOR_ECOSYSTEM.test(text)
-    );
+    return looksLikeLanguageOsv(head(file));
   },
 
   import(files, sink) {

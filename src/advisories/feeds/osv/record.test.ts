@@ -55,7 +55,12 @@ describe('parseOsvRecord ranges', () => {
     const a = ok(
       parseOsvRecord(
         record([
-          npm([{ type: 'ECOSYSTEM', events: [{ fixed: '1.0.0' }, { introduced: '2.0' }, { introduced: '2.5' }, { fixed: '3.0' }] }]),
+          npm([
+            {
+              type: 'ECOSYSTEM',
+              events: [{ fixed: '1.0.0' }, { introduced: '2.0' }, { introduced: '2.5' }, { fixed: '3.0' }],
+            },
+          ]),
         ]),
         'x.json',
         options,
@@ -66,7 +71,11 @@ describe('parseOsvRecord ranges', () => {
 
   test('limit is an exclusive upper bound, noted on the entry', () => {
     const a = ok(
-      parseOsvRecord(record([npm([{ type: 'SEMVER', events: [{ introduced: '0' }, { limit: '5.0.0' }] }])]), 'x', options),
+      parseOsvRecord(
+        record([npm([{ type: 'SEMVER', events: [{ introduced: '0' }, { limit: '5.0.0' }] }])]),
+        'x',
+        options,
+      ),
     );
     assert.deepEqual(a.affected[0]!.ranges, [{ introduced: '0', fixed: '5.0.0' }]);
     assert.match(a.affected[0]!.notes ?? '', /limit 5\.0\.0/);
@@ -74,7 +83,11 @@ describe('parseOsvRecord ranges', () => {
 
   test('introduced 0 + fixed 0 means not affected (Chainguard convention)', () => {
     const a = ok(
-      parseOsvRecord(record([npm([{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0' }] }])]), 'x', options),
+      parseOsvRecord(
+        record([npm([{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0' }] }])]),
+        'x',
+        options,
+      ),
     );
     assert.equal(a.affected[0]!.status, 'not_affected');
     assert.deepEqual(a.affected[0]!.ranges, []);
@@ -84,7 +97,9 @@ describe('parseOsvRecord ranges', () => {
     const a = ok(
       parseOsvRecord(
         record([
-          npm([{ type: 'GIT', repo: 'https://x', events: [{ introduced: 'abc' }] }], { versions: ['1.0.0', '1.0.0', '1.0.1'] }),
+          npm([{ type: 'GIT', repo: 'https://x', events: [{ introduced: 'abc' }] }], {
+            versions: ['1.0.0', '1.0.0', '1.0.1'],
+          }),
         ]),
         'x',
         options,
@@ -97,7 +112,10 @@ describe('parseOsvRecord ranges', () => {
 
   test('an entry with no usable range and no versions is skipped, never read as all versions', () => {
     const result = parseOsvRecord(
-      record([npm([{ type: 'GIT', events: [{ introduced: 'abc' }] }]), npm([{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }])]),
+      record([
+        npm([{ type: 'GIT', events: [{ introduced: 'abc' }] }]),
+        npm([{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }]),
+      ]),
       'f.json',
       options,
     );
@@ -134,7 +152,9 @@ describe('parseOsvRecord fields', () => {
       ),
     );
     assert.deepEqual(a.aliases, ['CVE-2024-1', 'CVE-2024-2']);
-    assert.deepEqual(a.severities, [{ type: 'CVSS_V3', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }]);
+    assert.deepEqual(a.severities, [
+      { type: 'CVSS_V3', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' },
+    ]);
     assert.deepEqual(a.affected[0]!.severity, { level: 'medium', raw: 'MODERATE' });
     assert.deepEqual(a.references, [{ type: 'WEB', url: 'https://example.org' }]);
     assert.equal(a.summary, undefined);
@@ -188,7 +208,10 @@ describe('parseOsvRecord fields', () => {
       [record([npm([{ type: 'SEMVER' }])]), /events is not an array/],
       [record([npm([{ type: 'SEMVER', events: [] }])]), /no ECOSYSTEM\/SEMVER ranges and no versions/],
       [record([npm([{ type: 'SEMVER', events: [{ introduced: '0', fixed: '1' }] }])]), /exactly one key/],
-      [record([npm([{ type: 'SEMVER', events: [{ introduced: 0 }] }])]), /introduced is not a non-empty string/],
+      [
+        record([npm([{ type: 'SEMVER', events: [{ introduced: 0 }] }])]),
+        /introduced is not a non-empty string/,
+      ],
       [record([npm([{ type: 'SEMVER', events: [{ broken: '1' }] }])]), /unknown event type/],
       [record([npm([{ type: 'SEMVER', events: [{ fixed: 'a\u0000b' }] }])]), /control characters/],
       [record([npm([{ type: 'SEMVER', events: [{ fixed: 'x'.repeat(100_000) }] }])]), /longer than 512/],
@@ -205,7 +228,10 @@ describe('parseOsvRecord fields', () => {
   test('huge free text is cut, not stored whole', () => {
     const a = ok(
       parseOsvRecord(
-        record([npm(undefined, { versions: ['1'] })], { details: 'd'.repeat(5_000_000), summary: 's'.repeat(5000) }),
+        record([npm(undefined, { versions: ['1'] })], {
+          details: 'd'.repeat(5_000_000),
+          summary: 's'.repeat(5000),
+        }),
         'x',
         options,
       ),
@@ -216,10 +242,14 @@ describe('parseOsvRecord fields', () => {
 
   test('withdrawn, published and the url are kept', () => {
     const a = ok(
-      parseOsvRecord(record([npm(undefined, { versions: ['1'] })], { withdrawn: '2024-02-02T00:00:00Z' }), 'x', {
-        ...options,
-        url: (id) => `https://osv.dev/vulnerability/${id}`,
-      }),
+      parseOsvRecord(
+        record([npm(undefined, { versions: ['1'] })], { withdrawn: '2024-02-02T00:00:00Z' }),
+        'x',
+        {
+          ...options,
+          url: (id) => `https://osv.dev/vulnerability/${id}`,
+        },
+      ),
     );
     assert.equal(a.withdrawn, '2024-02-02T00:00:00Z');
     assert.equal(a.url, 'https://osv.dev/vulnerability/GHSA-test-0000-0001');

@@ -44,9 +44,11 @@ export function mergeAdvisory(into: Advisory, from: Advisory): void {
     for (const entry of from.affected) if (!have.has(JSON.stringify(entry))) into.affected.push(entry);
   }
   for (const alias of from.aliases) if (!into.aliases.includes(alias)) into.aliases.push(alias);
-  for (const ref of from.references) if (!into.references.some((r) => r.url === ref.url)) into.references.push(ref);
+  for (const ref of from.references)
+    if (!into.references.some((r) => r.url === ref.url)) into.references.push(ref);
   for (const sev of from.severities) {
-    if (!into.severities.some((s) => s.type === sev.type && s.vector === sev.vector)) into.severities.push(sev);
+    if (!into.severities.some((s) => s.type === sev.type && s.vector === sev.vector))
+      into.severities.push(sev);
   }
   if (from.published && (!into.published || from.published < into.published)) into.published = from.published;
   if (from.modified && (!into.modified || from.modified > into.modified)) into.modified = from.modified;
@@ -133,7 +135,10 @@ export class OsvImportRun {
     this.sink.meta('advisories', String(this.advisories));
     this.sink.meta('skipped', String(this.skipped));
     if (this.duplicates > 0) {
-      this.sink.meta(this.sameId === 'merge' ? 'merged records' : 'duplicate records', String(this.duplicates));
+      this.sink.meta(
+        this.sameId === 'merge' ? 'merged records' : 'duplicate records',
+        String(this.duplicates),
+      );
     }
     if (this.ignored.size > 0) {
       const counts = [...this.ignored].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n}× ${why}`);

@@ -11,7 +11,9 @@ import type { FeedFile } from '../../types.js';
 export function loadFeedDir(root: string, filter: (path: string) => boolean = () => true): FeedFile[] {
   const out: FeedFile[] = [];
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else {

@@ -14,7 +14,6 @@ import type {
 } from '../../types.js';
 import {
   AdvisoryGroups,
-  baseName,
   clipText,
   describeValue,
   invalidId,
@@ -197,7 +196,7 @@ export const importer: FeedImporter = {
     yield versions;
     for (const branch of branches) {
       const name = `cve_data_photon${branch}.json`;
-      yield { path: baseName(name), bytes: await fetch(joinUrl(base, name)) };
+      yield { path: name, bytes: await fetch(joinUrl(base, name)) };
     }
   },
 };
