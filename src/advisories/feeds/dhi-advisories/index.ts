@@ -10,13 +10,15 @@
  * - Not read: the consolidated `vex/dhi.vex.json` and the `pkg/oci/…` VEX-repository copies (duplicates of
  *   the per-repository files) and `integration/` (synthetic pre-production fixtures).
  */
+
 import { KeelsonError } from '../../../core/errors.js';
+import { isOpenVexDocument, openVexStatements } from '../../../vex/openvex.js';
+import type { VexStatement } from '../../../vex/types.js';
 import type { FeedFile, FeedImporter, Fetcher, ImportSink } from '../../types.js';
 import { rebase } from '../osv/download.js';
 import { expandFeedFile, type FeedDocument, head, isGzip, readJson } from '../osv/files.js';
 import type { OsvPackage, OsvParseOptions, OsvTarget } from '../osv/record.js';
 import { looksLikeOsv, OsvImportRun, readMember } from '../osv/run.js';
-import { isOpenVex, openVexStatements } from './openvex.js';
 
 const NAME = 'dhi-advisories';
 const TARBALL = 'https://codeload.github.com/docker-hardened-images/advisories/tar.gz/refs/heads/main';
@@ -123,7 +125,7 @@ class DhiImport {
       return;
     }
     const value = read.value;
-    if (kind === 'vex' || (kind === 'sniff' && isOpenVex(value))) {
+    if (kind === 'vex' || (kind === 'sniff' && isOpenVexDocument(value))) {
       this.vex(value, doc, repoPath ?? doc.path);
     } else if (
       kind === 'osv' ||
@@ -144,14 +146,20 @@ class DhiImport {
   }
 
   private vex(value: unknown, doc: FeedDocument, repoPath: string): void {
-    if (!isOpenVex(value)) {
+    if (!isOpenVexDocument(value)) {
       this.run.skip(doc.path, 'not an OpenVEX document (no openvex @context)');
       return;
     }
-    const read = openVexStatements(value, `db:${NAME}:${repoPath}`);
-    for (const problem of read.problems) this.run.skip(doc.path, problem);
-    for (const statement of read.statements) this.sink.vex(statement);
-    this.vexStatements += read.statements.length;
+    // One malformed VEX document is skipped whole; the other documents and the OSV records still import.
+    let statements: VexStatement[];
+    try {
+      statements = openVexStatements(value, doc.path, { origin: `db:${NAME}:${repoPath}` });
+    } catch (err) {
+      this.run.skip(doc.path, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    for (const statement of statements) this.sink.vex(statement);
+    this.vexStatements += statements.length;
   }
 
   finish(): void {
