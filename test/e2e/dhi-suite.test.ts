@@ -247,3 +247,103 @@ describe('DHI upcoming-model suite (ID=dhi)', () => {
     assert.equal(manifest.scenarios.length, 8);
   });
 });
+
+/**
+ * The current DHI model (`ID=debian|alpine` + DHI's VEX), on DHI's real production VEX files: the cases of
+ * the shared formats reference §8.
+ */
+describe('DHI current model with the real production VEX', () => {
+  let work: string;
+  let db: AdvisoryDb;
+  const vexFile = (repo: string) => {
+    const path = `vex/${repo}/dhi-${repo}.vex.json`;
+    return { path, bytes: readFileSync(fixture('feeds', 'osv', 'dhi-advisories', path)) };
+  };
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'keelson-dhi-current-'));
+    const outcomes = await updateDatabase(join(work, 'db'), [
+      {
+        importer: feedImporter('dhi-advisories')!,
+        files: [vexFile('alpine-base'), vexFile('debian-base')],
+        origin: 'dhi-advisories fixtures',
+      },
+      {
+        importer: feedImporter('alpine-secdb')!,
+        files: [UPSTREAM_ALPINE('3.22', { busybox: { '1.37.0-r20': ['CVE-2024-58251', 'CVE-2025-46394'] } })],
+        origin: 'synthetic upstream alpine',
+      },
+      {
+        importer: feedImporter('debian-tracker')!,
+        files: [
+          {
+            path: 'debian-tracker.json',
+            bytes: Buffer.from(
+              JSON.stringify({
+                lz4: { 'CVE-2025-62813': { releases: { trixie: { status: 'open', urgency: 'low' } } } },
+              }),
+            ),
+          },
+        ],
+        origin: 'synthetic debian tracker',
+      },
+    ]);
+    for (const o of outcomes) assert.equal(o.ok, true, `${o.source}: ${o.error?.message}`);
+    db = AdvisoryDb.open(join(work, 'db'));
+  });
+  after(async () => {
+    db?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const current = (id: 'alpine' | 'debian', version: string, pkg: Package): Inventory => ({
+    schemaVersion: 1,
+    image: { target: 'dhi-current', sourceType: 'oci-archive', annotations: {} },
+    config: { labels: {}, history: [], diffIDs: [] },
+    layers: [],
+    distro: { id, version, source: 'etc/os-release', fields: {} },
+    provider: { name: 'docker-hardened-images', model: 'current', evidence: [] },
+    packages: [pkg],
+    embeddedSboms: [],
+    warnings: [],
+    complete: true,
+    stats: { layersFromCache: 0, layersAnalyzed: 0, bytesRead: 0 },
+  });
+
+  test('Alpine 3.22 busybox 1.37.0-r19: CVE-2024-58251 and CVE-2025-46394 under investigation (reported)', () => {
+    const busybox: Package = {
+      name: 'busybox',
+      version: '1.37.0-r19',
+      type: 'apk',
+      source: { name: 'busybox' },
+      purl: 'pkg:apk/alpine/busybox@1.37.0-r19?arch=x86_64&distro=alpine-3.22',
+      location: 'lib/apk/db/installed',
+      foundBy: 'test',
+    };
+    const { findings } = matchInventory(current('alpine', '3.22.1', busybox), db);
+    assert.deepEqual(
+      findings.map((f) => [f.id, f.vex?.status, Boolean(f.suppressed)]).sort(),
+      [
+        ['CVE-2024-58251', 'under_investigation', false],
+        ['CVE-2025-46394', 'under_investigation', false],
+      ],
+    );
+  });
+
+  test('Debian 13 lz4 1.10.0-4: CVE-2025-62813 not_affected (suppressed, kept, with the justification)', () => {
+    const lz4: Package = {
+      name: 'liblz4-1',
+      version: '1.10.0-4',
+      type: 'deb',
+      source: { name: 'lz4' },
+      purl: 'pkg:deb/debian/liblz4-1@1.10.0-4?arch=amd64&distro=debian-13&upstream=lz4',
+      location: 'var/lib/dpkg/status',
+      foundBy: 'test',
+    };
+    const { findings } = matchInventory(current('debian', '13', lz4), db);
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.id, 'CVE-2025-62813');
+    assert.equal(findings[0]!.suppressed?.kind, 'vex');
+    assert.equal(findings[0]!.suppressed?.justification, 'vulnerable_code_cannot_be_controlled_by_adversary');
+  });
+});
