@@ -101,7 +101,9 @@ async function openPath(
     }
     return { kind: 'rootfs', root: resolve(path), target };
   }
-  const replayed = options.cacheDir ? await openFromSnapshot(path, target, transport, options, context) : undefined;
+  const replayed = options.cacheDir
+    ? await openFromSnapshot(path, target, transport, options, context)
+    : undefined;
   if (replayed) return { kind: 'image', source: replayed };
   const { files, cleanup, compressed } = await openArchiveFile(path, context, options);
   // Only a compressed archive is worth a snapshot: an uncompressed one is read by seeking anyway.

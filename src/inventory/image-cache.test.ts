@@ -39,6 +39,8 @@ describe('image cache', async () => {
     assert.equal(withBase.base?.method, 'base-image');
     const [dir] = await readdir(join(cacheDir, 'images'));
     const count = (await readdir(join(cacheDir, 'images'))).length;
-    assert.ok(count === 2 || (dir !== undefined && (await readdir(join(cacheDir, 'images', dir))).length === 2));
+    assert.ok(
+      count === 2 || (dir !== undefined && (await readdir(join(cacheDir, 'images', dir))).length === 2),
+    );
   });
 });

@@ -97,7 +97,9 @@ function inventoryOf(sbom: Sbom, version?: string): Inventory {
       fields: os,
     },
     provider: { name: 'docker-hardened-images', model: 'upcoming', evidence: [] },
-    ...(derived ? { base: { layerCount: baseLayers, method: 'dhi-chain-id', detail: 'dhi-suite sbom' } } : {}),
+    ...(derived
+      ? { base: { layerCount: baseLayers, method: 'dhi-chain-id', detail: 'dhi-suite sbom' } }
+      : {}),
     packages,
     embeddedSboms: [],
     warnings: [],
@@ -213,7 +215,10 @@ describe('DHI upcoming-model suite (ID=dhi)', () => {
       }
 
       // Package routing for packages outside the DHI base: normalised to upstream and matched there.
-      if (expected.expected_advisory_source === 'upstream-alpine' || scenario.id === 'alpine-layer-package-namespace') {
+      if (
+        expected.expected_advisory_source === 'upstream-alpine' ||
+        scenario.id === 'alpine-layer-package-namespace'
+      ) {
         const customer = inventory.packages.filter((p) => p.layer?.base === false);
         assert.ok(customer.length > 0);
         for (const c of customer) {
@@ -321,13 +326,10 @@ describe('DHI current model with the real production VEX', () => {
       foundBy: 'test',
     };
     const { findings } = matchInventory(current('alpine', '3.22.1', busybox), db);
-    assert.deepEqual(
-      findings.map((f) => [f.id, f.vex?.status, Boolean(f.suppressed)]).sort(),
-      [
-        ['CVE-2024-58251', 'under_investigation', false],
-        ['CVE-2025-46394', 'under_investigation', false],
-      ],
-    );
+    assert.deepEqual(findings.map((f) => [f.id, f.vex?.status, Boolean(f.suppressed)]).sort(), [
+      ['CVE-2024-58251', 'under_investigation', false],
+      ['CVE-2025-46394', 'under_investigation', false],
+    ]);
   });
 
   test('Debian 13 lz4 1.10.0-4: CVE-2025-62813 not_affected (suppressed, kept, with the justification)', () => {

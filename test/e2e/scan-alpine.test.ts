@@ -60,7 +60,10 @@ describe('keelson scan: real alpine 3.10 with the Alpine 3.10 secdb', () => {
   test('the table ends with the raw → actionable summary line', async () => {
     const res = await runCli(['scan', image, '--db-dir', dbDir, '--no-cache']);
     assert.equal(res.code, 0, res.stderr);
-    assert.match(res.stdout, /20 raw → 20 actionable: .*; 20 fixable; 0 inherited from base image; 0 suppressed\n$/);
+    assert.match(
+      res.stdout,
+      /20 raw → 20 actionable: .*; 20 fixable; 0 inherited from base image; 0 suppressed\n$/,
+    );
     assert.match(res.stdout, /CVE-2021-36159 +apk-tools +2\.10\.4-r2 +2\.10\.7-r0/);
   });
 
@@ -83,7 +86,10 @@ describe('keelson scan: real alpine 3.10 with the Alpine 3.10 secdb', () => {
   test('without a database the scan says how to get one (exit 2)', async () => {
     const res = await runCli(['scan', image, '--db-dir', join(work, 'none'), '--no-cache']);
     assert.equal(res.code, 2);
-    assert.match(res.stderr, /no advisory database .* run `keelson db update`, or `keelson db import FILE` offline/);
+    assert.match(
+      res.stderr,
+      /no advisory database .* run `keelson db update`, or `keelson db import FILE` offline/,
+    );
   });
 
   test('db status lists the source with its counts', async () => {

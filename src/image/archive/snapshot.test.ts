@@ -54,16 +54,28 @@ describe('archive snapshots', async () => {
     assert.equal(await openSnapshot(cacheDir, archive, materialize), undefined);
     const second = await openTarget(archive, { cacheDir });
     if (second.kind !== 'image') throw new Error('not an image');
-    assert.notDeepEqual(second.source.config.diffIDs, first.kind === 'image' ? first.source.config.diffIDs : []);
+    assert.notDeepEqual(
+      second.source.config.diffIDs,
+      first.kind === 'image' ? first.source.config.diffIDs : [],
+    );
     await second.source.close();
   });
 
   test('replay answers recorded questions without touching the archive; others materialize it', async () => {
     const calls: string[] = [];
     const fake: ArchiveFiles = {
-      has: async (n) => (calls.push(`has ${n}`), n === 'manifest.json'),
-      read: async (n) => (calls.push(`read ${n}`), Buffer.from(`{"name":"${n}"}`)),
-      size: async (n) => (calls.push(`size ${n}`), 42),
+      has: async (n) => {
+        calls.push(`has ${n}`);
+        return n === 'manifest.json';
+      },
+      read: async (n) => {
+        calls.push(`read ${n}`);
+        return Buffer.from(`{"name":"${n}"}`);
+      },
+      size: async (n) => {
+        calls.push(`size ${n}`);
+        return 42;
+      },
       stream: () => {
         throw new Error('unused');
       },

@@ -122,7 +122,8 @@ class ReplayFiles implements ArchiveFiles {
 
   async read(name: string, maxBytes: number): Promise<Buffer> {
     const data = this.log.read[name];
-    if (data !== undefined && Buffer.byteLength(data, 'base64') <= maxBytes) return Buffer.from(data, 'base64');
+    if (data !== undefined && Buffer.byteLength(data, 'base64') <= maxBytes)
+      return Buffer.from(data, 'base64');
     return (await this.files()).read(name, maxBytes);
   }
 
@@ -130,7 +131,11 @@ class ReplayFiles implements ArchiveFiles {
     // A layer: decompress the archive now (only happens when the layer cache does not have the layer).
     const out = new PassThrough();
     this.files().then(
-      (files) => files.stream(name).on('error', (err) => out.destroy(err)).pipe(out),
+      (files) =>
+        files
+          .stream(name)
+          .on('error', (err) => out.destroy(err))
+          .pipe(out),
       (err: Error) => out.destroy(err),
     );
     return out;
