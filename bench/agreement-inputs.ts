@@ -210,6 +210,48 @@ function versionBelow(v: string): string {
 
 type TrackerRelease = Record<string, string>;
 
+const KINDS = [
+  'fixed-below',
+  'fixed-equal',
+  'not-affected',
+  'open',
+  'ignored',
+  'postponed',
+  'end-of-life',
+  'undetermined',
+  'fixed-tilde-below',
+] as const;
+
+/** The bookworm release entry of one synthetic issue of the given kind, for installed source `version`. */
+function bookwormRelease(
+  kind: (typeof KINDS)[number] | 'fixed-above',
+  version: string,
+  urgency: string,
+): TrackerRelease {
+  switch (kind) {
+    case 'fixed-above':
+      return { status: 'resolved', fixed_version: versionAbove(version), urgency };
+    case 'fixed-below':
+      return { status: 'resolved', fixed_version: versionBelow(version), urgency };
+    case 'fixed-tilde-below':
+      return { status: 'resolved', fixed_version: `${version}~deb12u1`, urgency };
+    case 'fixed-equal':
+      return { status: 'resolved', fixed_version: version, urgency };
+    case 'not-affected':
+      return { status: 'resolved', fixed_version: '0', urgency: 'unimportant' };
+    case 'open':
+      return { status: 'open', urgency };
+    case 'ignored':
+      return { status: 'open', urgency: 'low', nodsa: 'Minor issue', nodsa_reason: 'ignored' };
+    case 'postponed':
+      return { status: 'open', urgency: 'low', nodsa: 'Minor issue', nodsa_reason: 'postponed' };
+    case 'end-of-life':
+      return { status: 'open', urgency: 'end-of-life' };
+    case 'undetermined':
+      return { status: 'undetermined', urgency: 'not yet assigned' };
+  }
+}
+
 /**
  * Synthetic Debian tracker JSON for the image's source packages. Every source gets one fixed-in-a-later-
  * version entry plus two entries of rotating kinds; each entry also carries bullseye and sid releases,
@@ -217,67 +259,27 @@ type TrackerRelease = Record<string, string>;
  */
 export function syntheticTracker(sources: Map<string, string>): Record<string, Record<string, unknown>> {
   const random = prng(12);
-  const kinds = [
-    'fixed-below',
-    'fixed-equal',
-    'not-affected',
-    'open',
-    'ignored',
-    'postponed',
-    'end-of-life',
-    'undetermined',
-    'fixed-tilde-below',
-  ] as const;
   const urgencies = ['unimportant', 'low', 'medium', 'high', 'not yet assigned'];
   const doc: Record<string, Record<string, unknown>> = {};
   let n = 0;
   let rotation = 0;
   for (const [source, version] of [...sources.entries()].sort()) {
     const entries: Record<string, unknown> = {};
-    const picks = ['fixed-above', kinds[rotation++ % kinds.length]!, kinds[rotation++ % kinds.length]!];
+    const picks = ['fixed-above', KINDS[rotation++ % KINDS.length]!, KINDS[rotation++ % KINDS.length]!];
     for (const kind of picks) {
       const id = `CVE-2099-${String(10000 + n++)}`;
       const urgency = urgencies[Math.floor(random() * urgencies.length)]!;
-      let bookworm: TrackerRelease;
-      switch (kind) {
-        case 'fixed-above':
-          bookworm = { status: 'resolved', fixed_version: versionAbove(version), urgency };
-          break;
-        case 'fixed-below':
-          bookworm = { status: 'resolved', fixed_version: versionBelow(version), urgency };
-          break;
-        case 'fixed-tilde-below':
-          bookworm = { status: 'resolved', fixed_version: `${version}~deb12u1`, urgency };
-          break;
-        case 'fixed-equal':
-          bookworm = { status: 'resolved', fixed_version: version, urgency };
-          break;
-        case 'not-affected':
-          bookworm = { status: 'resolved', fixed_version: '0', urgency: 'unimportant' };
-          break;
-        case 'open':
-          bookworm = { status: 'open', urgency };
-          break;
-        case 'ignored':
-          bookworm = { status: 'open', urgency: 'low', nodsa: 'Minor issue', nodsa_reason: 'ignored' };
-          break;
-        case 'postponed':
-          bookworm = { status: 'open', urgency: 'low', nodsa: 'Minor issue', nodsa_reason: 'postponed' };
-          break;
-        case 'end-of-life':
-          bookworm = { status: 'open', urgency: 'end-of-life' };
-          break;
-        case 'undetermined':
-          bookworm = { status: 'undetermined', urgency: 'not yet assigned' };
-          break;
-      }
+      const bookworm = bookwormRelease(kind, version, urgency);
+      const plain = version.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~]deb\d+u\d+$/, '');
+      const older = versionBelow(plain);
       entries[id] = {
         description: `synthetic ${kind} issue in ${source}`,
         scope: 'local',
         releases: {
           bookworm: { ...bookworm, repositories: { bookworm: version } },
-          bullseye: { status: 'open', urgency: 'low', repositories: { bullseye: versionBelow(version) } },
-          sid: { status: 'resolved', fixed_version: versionAbove(version), urgency: 'low', repositories: {} },
+          // Other releases carry their own versions (no +deb12uN suffix), as in the real tracker.
+          bullseye: { status: 'open', urgency: 'low', repositories: { bullseye: `${older}+deb11u1` } },
+          sid: { status: 'resolved', fixed_version: `${plain}-99`, urgency: 'low', repositories: {} },
         },
       };
     }

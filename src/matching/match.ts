@@ -65,7 +65,7 @@ function vexPolicy(inventory: Inventory, plan: OsPlan, db: AdvisoryDb, options: 
     vendorSuppresses: isDhi && !plan.dhiNamespace,
     // A derived DHI image: DHI's statements speak for the DHI base only.
     vendorScope: (pkg) =>
-      !inventory.base || inventory.base.method !== 'dhi-chain-id' || pkg.layer?.base === true,
+      inventory.base?.method !== 'dhi-chain-id' || pkg.layer?.base === true,
   };
 }
 

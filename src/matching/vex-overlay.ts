@@ -5,7 +5,7 @@
  * annotate, and a user's `affected` statement for a package the feeds said nothing about adds a finding.
  */
 import type { Inventory, Package } from '../core/types.js';
-import { imagePurlCandidates, resolveVex } from '../vex/apply.js';
+import { createVexResolver, imagePurlCandidates } from '../vex/apply.js';
 import type { VexStatement } from '../vex/types.js';
 import type { Finding } from './types.js';
 
@@ -41,10 +41,12 @@ function imagePurls(inventory: Inventory): string[] {
   return m ? imagePurlCandidates(m[1]!, m[2]!) : [];
 }
 
-function resolveFor(statements: readonly VexStatement[], ids: string[], pkg: Package, images: string[]) {
+type Resolver = ReturnType<typeof createVexResolver>;
+
+function resolveFor(resolve: Resolver, ids: string[], pkg: Package, images: string[]) {
   let best: VexStatement | undefined;
   for (const purl of candidatePurls(pkg)) {
-    const s = resolveVex(statements, { vulnerabilityIds: ids, packagePurl: purl, imagePurls: images });
+    const s = resolve({ vulnerabilityIds: ids, packagePurl: purl, imagePurls: images });
     if (s && (!best || (s.timestamp ?? '') > (best.timestamp ?? ''))) best = s;
   }
   return best;
@@ -52,16 +54,18 @@ function resolveFor(statements: readonly VexStatement[], ids: string[], pkg: Pac
 
 export function applyVex(findings: Finding[], inventory: Inventory, policy: VexPolicy): void {
   const images = imagePurls(inventory);
+  const user = createVexResolver(policy.user);
+  const vendor = createVexResolver(policy.vendor);
   const byPurl = new Map(inventory.packages.map((p) => [`${p.purl}\0${p.location}`, p]));
   for (const finding of findings) {
     const pkg = byPurl.get(`${finding.package.purl}\0${finding.package.location}`);
     if (!pkg) continue;
     const ids = [finding.id, ...finding.aliases];
-    const user = resolveFor(policy.user, ids, pkg, images);
-    const vendor = policy.vendorScope(pkg) ? resolveFor(policy.vendor, ids, pkg, images) : undefined;
-    const statement = user ?? vendor;
+    const fromUser = resolveFor(user, ids, pkg, images);
+    const fromVendor = policy.vendorScope(pkg) ? resolveFor(vendor, ids, pkg, images) : undefined;
+    const statement = fromUser ?? fromVendor;
     if (!statement) continue;
-    const suppresses = statement === user || policy.vendorSuppresses;
+    const suppresses = statement === fromUser || policy.vendorSuppresses;
     finding.vex = {
       status: statement.status,
       origin: statement.origin,
@@ -100,7 +104,7 @@ function addAffectedFromUser(
     for (const s of affected) {
       const ids = [s.vulnerability, ...s.aliases];
       if (ids.some((id) => seen.has(`${pkg.purl}\0${id}`))) continue;
-      if (resolveFor([s], ids, pkg, images) !== s) continue;
+      if (resolveFor(createVexResolver([s]), ids, pkg, images) !== s) continue;
       for (const id of ids) seen.add(`${pkg.purl}\0${id}`);
       findings.push({
         id: s.vulnerability,
