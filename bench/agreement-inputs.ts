@@ -265,12 +265,19 @@ export function syntheticTracker(sources: Map<string, string>): Record<string, R
   let rotation = 0;
   for (const [source, version] of [...sources.entries()].sort()) {
     const entries: Record<string, unknown> = {};
-    const picks = ['fixed-above', KINDS[rotation++ % KINDS.length]!, KINDS[rotation++ % KINDS.length]!];
+    const picks: ((typeof KINDS)[number] | 'fixed-above')[] = [
+      'fixed-above',
+      KINDS[rotation++ % KINDS.length]!,
+      KINDS[rotation++ % KINDS.length]!,
+    ];
     for (const kind of picks) {
       const id = `CVE-2099-${String(10000 + n++)}`;
       const urgency = urgencies[Math.floor(random() * urgencies.length)]!;
       const bookworm = bookwormRelease(kind, version, urgency);
-      const plain = version.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~]deb\d+u\d+$/, '');
+      const plain = version
+        .replace(/^\d+:/, '')
+        .replace(/-[^-]*$/, '')
+        .replace(/[+~]deb\d+u\d+$/, '');
       const older = versionBelow(plain);
       entries[id] = {
         description: `synthetic ${kind} issue in ${source}`,
@@ -317,10 +324,7 @@ export async function prepareAgreementInputs(dir: string, keelson: string[]): Pr
   });
 
   const chainguardFeed = join(dir, 'chainguard-security.json');
-  await writeFile(
-    chainguardFeed,
-    json(secdb('https://packages.cgr.dev', 'chainguard', CHAINGUARD_SECDB)),
-  );
+  await writeFile(chainguardFeed, json(secdb('https://packages.cgr.dev', 'chainguard', CHAINGUARD_SECDB)));
   const chainguard = join(dir, 'chainguard.docker.tar');
   if (!existsSync(chainguard))
     await writeDockerArchive({ layers: [syntheticLayer('chainguard', CHAINGUARD_PACKAGES)] }, chainguard);
@@ -336,7 +340,8 @@ export async function prepareAgreementInputs(dir: string, keelson: string[]): Pr
   const photonFeed = join(dir, 'cve_data_photon5.0.json');
   await writeFile(photonFeed, json(PHOTON_DATA));
   const photon = join(dir, 'photon-5.docker.tar');
-  if (!existsSync(photon)) await ociToDockerArchive(join(repoRoot, 'samples', 'photon-5-demo.oci.tar'), photon);
+  if (!existsSync(photon))
+    await ociToDockerArchive(join(repoRoot, 'samples', 'photon-5-demo.oci.tar'), photon);
   cases.push({
     name: 'photon-5',
     archive: photon,
@@ -350,7 +355,9 @@ export async function prepareAgreementInputs(dir: string, keelson: string[]): Pr
       encoding: 'utf8',
       maxBuffer: 1 << 28,
     }),
-  ) as { packages: { type: string; name: string; version: string; source?: { name: string; version?: string } }[] };
+  ) as {
+    packages: { type: string; name: string; version: string; source?: { name: string; version?: string } }[];
+  };
   const sources = new Map<string, string>();
   for (const p of sbom.packages)
     if (p.type === 'deb') sources.set(p.source?.name ?? p.name, p.source?.version ?? p.version);

@@ -6,7 +6,7 @@
  * Rules only explain what they check on this run: each one tests the evidence (Trivy's DB as dumped by
  * trivydb-build, Trivy's detected OS family, the package's source version), never a fixed list of findings.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { scheme } from '../src/versioning/registry.js';
@@ -134,9 +134,9 @@ const RULES: Rule[] = [
     explain: (d, ctx) => {
       if (d.kind !== 'only keelson' || ctx.family !== 'debian' || d.keelson!.status !== 'under_investigation')
         return undefined;
-      const bucket = Object.keys(ctx.dump).find((b) => b.startsWith('debian '));
-      if (!bucket || entry(ctx, bucket, d.keelson!.match.lookupName, d.id)) return undefined;
-      return 'the tracker marks it `undetermined`: trivy-db stores no advisory for it (absent from the debian bucket); keelson reports under_investigation';
+      const bucket = d.keelson!.match.namespace.replace(/^debian:/, 'debian ');
+      if (entry(ctx, bucket, d.keelson!.match.lookupName, d.id)) return undefined;
+      return `the tracker marks it undetermined: trivy-db stores no advisory for it (absent from Trivy's ${bucket} bucket); keelson reports under_investigation`;
     },
   },
   {
@@ -261,7 +261,9 @@ export function differences(keelson: KeelsonFinding[], trivy: TrivyVuln[]): Diff
       detail: `${v.Status ?? '?'}${v.FixedVersion ? ` → ${v.FixedVersion}` : ''}`,
     });
   }
-  return out.sort((a, b) => a.kind.localeCompare(b.kind) || a.pkg.localeCompare(b.pkg) || a.id.localeCompare(b.id));
+  return out.sort(
+    (a, b) => a.kind.localeCompare(b.kind) || a.pkg.localeCompare(b.pkg) || a.id.localeCompare(b.id),
+  );
 }
 
 async function main(): Promise<void> {
@@ -303,7 +305,11 @@ async function main(): Promise<void> {
         }
         if (!rule || rule.keelsonBug) unexplained++;
         if (rule?.keelsonBug) bugs.set(rule.name, (bugs.get(rule.name) ?? 0) + 1);
-        const why = !rule ? '**UNEXPLAINED**' : rule.keelsonBug ? `**KEELSON BUG** (${rule.name}): ${text}` : text;
+        const why = !rule
+          ? '**UNEXPLAINED**'
+          : rule.keelsonBug
+            ? `**KEELSON BUG** (${rule.name}): ${text}`
+            : text;
         lines.push(`| ${d.kind} | ${d.pkg} | ${d.version} | ${d.id} | ${d.detail} | ${why} |`);
       }
     }

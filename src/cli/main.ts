@@ -51,6 +51,16 @@ function program(): Command {
         [] as string[],
       )
       .option(
+        '--vex-repo <dir>',
+        'VEX repository on disk (VEX Hub layout, e.g. a DHI advisories checkout); repeatable',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option(
+        '--vex-referrers',
+        'read VEX attestations attached to a registry image (OCI referrers, cosign .att)',
+      )
+      .option(
         '--max-db-age <age>',
         'warn when the advisory database is older than this (e.g. 24h, 7d)',
         '7d',

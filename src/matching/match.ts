@@ -64,8 +64,7 @@ function vexPolicy(inventory: Inventory, plan: OsPlan, db: AdvisoryDb, options: 
     // Upcoming DHI model: DHI's OSV already decided; its VEX is context, never a suppression.
     vendorSuppresses: isDhi && !plan.dhiNamespace,
     // A derived DHI image: DHI's statements speak for the DHI base only.
-    vendorScope: (pkg) =>
-      inventory.base?.method !== 'dhi-chain-id' || pkg.layer?.base === true,
+    vendorScope: (pkg) => inventory.base?.method !== 'dhi-chain-id' || pkg.layer?.base === true,
   };
 }
 

@@ -12,6 +12,10 @@ import type { DatabaseInfo, Finding, ScanResult, ScanSummary, SeverityLevel } fr
 export interface ScanOptions extends InventoryOptions {
   dbDir?: string;
   vex?: readonly VexStatement[];
+  /** VEX repositories (VEX Hub layout) on disk: statements for the image's packages are read from them. */
+  vexRepositories?: readonly string[];
+  /** Read VEX attestations attached to a registry image (OCI referrers, cosign `.att` tag). */
+  vexReferrers?: boolean;
   /** Warn when the database is older than this many hours (default 7 days). */
   maxDbAgeHours?: number;
   now?: () => Date;
@@ -24,10 +28,44 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
   const db = AdvisoryDb.open(options.dbDir ?? defaultDbDir());
   try {
     const inventory = await inventoryTarget(target, options);
-    return scanInventory(inventory, db, options);
+    const { statements, warnings } = await imageVex(inventory, options);
+    const result = scanInventory(inventory, db, { ...options, vex: [...(options.vex ?? []), ...statements] });
+    result.warnings.push(...warnings);
+    return result;
   } finally {
     db.close();
   }
+}
+
+/** VEX that depends on the image: statements about its packages in VEX repositories, and its attestations. */
+async function imageVex(
+  inventory: Inventory,
+  options: ScanOptions,
+): Promise<{ statements: VexStatement[]; warnings: ScanResult['warnings'] }> {
+  const statements: VexStatement[] = [];
+  const warnings: ScanResult['warnings'] = [];
+  const note = (what: string, skipped: { reason: string }[]) => {
+    for (const s of skipped) warnings.push({ code: 'VEX_SKIPPED', message: `${what}: ${s.reason}` });
+  };
+  if (options.vexRepositories?.length) {
+    const { readVexRepository } = await import('../vex/sources.js');
+    const purls = inventory.packages.map((p) => p.purl);
+    for (const dir of options.vexRepositories) {
+      const result = await readVexRepository(dir, purls);
+      statements.push(...result.statements);
+      note(`VEX repository ${dir}`, result.skipped);
+    }
+  }
+  if (options.vexReferrers && inventory.image.sourceType === 'registry') {
+    const { fetchReferrerVex } = await import('../vex/sources.js');
+    const result = await fetchReferrerVex(
+      { identity: inventory.image },
+      options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {},
+    );
+    statements.push(...result.statements);
+    note('image attestations', result.skipped);
+  }
+  return { statements, warnings };
 }
 
 export function scanInventory(inventory: Inventory, db: AdvisoryDb, options: ScanOptions = {}): ScanResult {

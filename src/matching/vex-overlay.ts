@@ -20,11 +20,15 @@ export interface VexPolicy {
   vendorScope: (pkg: Package) => boolean;
 }
 
-/** The purls a statement may name a package by: its own, and its source package's (DHI names either). */
+/**
+ * The purls a statement may name a package by: its own, and for Debian packages its source package's
+ * (DHI names either: `pkg:deb/debian/liblz4-1`, `pkg:deb/debian/lz4@1.10.0-4`). apk origins are not used:
+ * `pkg:apk/alpine/musl` names the binary package musl, not everything built from the musl origin.
+ */
 export function candidatePurls(pkg: Package): string[] {
   const out = [pkg.purl];
   const src = pkg.source?.name;
-  if (src && src !== pkg.name && (pkg.type === 'deb' || pkg.type === 'apk' || pkg.type === 'rpm')) {
+  if (src && src !== pkg.name && pkg.type === 'deb') {
     const at = pkg.purl.indexOf('@');
     const prefix = pkg.purl.slice(0, pkg.purl.lastIndexOf('/', at === -1 ? undefined : at) + 1);
     const version = pkg.source?.version ?? pkg.version;

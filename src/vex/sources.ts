@@ -256,7 +256,7 @@ const NON_VEX_ARTIFACTS = [/cosign\.artifact\.sig/, /sigstore\.bundle/, /spdx/, 
  * Unreachable or broken referrers are listed in `skipped`; signatures are not verified.
  */
 export async function fetchReferrerVex(
-  source: ImageSource,
+  source: Pick<ImageSource, 'identity'>,
   options: ReferrerVexOptions = {},
 ): Promise<VexSourceResult> {
   const result: VexSourceResult = { statements: [], sources: [], skipped: [] };

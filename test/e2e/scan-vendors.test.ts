@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { apkRecord, writeApkImage } from '../helpers/apk-image.js';
 import { writeOciArchive } from '../helpers/image-builder.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
 import { findingLines, scanJson } from '../helpers/scan-cli.js';
@@ -27,12 +28,8 @@ function withVersionId(text: string, version: string | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
-function apkRecord(name: string, version: string, origin: string): string {
-  return `${['P:' + name, `V:${version}`, 'A:x86_64', `o:${origin}`, 'L:MIT', `T:${name}`].join('\n')}\n`;
-}
-
 /** Both packages come from origin `synthcore`; `libsynth2` is the binary whose name differs from it. */
-const APK_DB = `${[apkRecord('synthcore', '2.0.0-r1', 'synthcore'), apkRecord('libsynth2', '2.0.0-r1', 'synthcore')].join('\n')}\n`;
+const APK_PACKAGES = [apkRecord('synthcore', '2.0.0-r1'), apkRecord('libsynth2', '2.0.0-r1', 'synthcore')];
 
 function dpkgStanza(name: string, version: string, source?: string): string {
   return [
@@ -46,23 +43,8 @@ function dpkgStanza(name: string, version: string, source?: string): string {
   ].join('\n');
 }
 
-async function apkImage(file: string, release: string, repositories?: string): Promise<string> {
-  await writeOciArchive(
-    {
-      layers: [
-        {
-          entries: [
-            { path: 'etc/os-release', content: release },
-            { path: 'lib/apk/db/installed', content: APK_DB },
-            ...(repositories ? [{ path: 'etc/apk/repositories', content: repositories }] : []),
-          ],
-        },
-      ],
-    },
-    file,
-  );
-  return file;
-}
+const apkImage = (file: string, release: string, repositories?: string) =>
+  writeApkImage(file, release, APK_PACKAGES, repositories);
 
 async function echoImage(file: string, release: string): Promise<string> {
   const status = `${[dpkgStanza('synthecho', '1.4.0-2'), dpkgStanza('libsynthecho1', '1.4.0-2', 'synthecho')].join('\n\n')}\n`;

@@ -11,6 +11,8 @@ export interface ScanFlags extends ImageFlags {
   output?: string;
   dbDir?: string;
   vex: string[];
+  vexRepo: string[];
+  vexReferrers?: boolean;
   showSuppressed?: boolean;
   maxDbAge?: string;
 }
@@ -39,6 +41,8 @@ export async function runScan(target: string, flags: ScanFlags): Promise<ScanRes
     ...inventoryOptions(flags),
     ...(flags.dbDir ? { dbDir: flags.dbDir } : {}),
     vex: await loadVex(flags.vex),
+    vexRepositories: flags.vexRepo,
+    ...(flags.vexReferrers ? { vexReferrers: true } : {}),
     ...(maxDbAgeHours !== undefined ? { maxDbAgeHours } : {}),
   });
 }
