@@ -1,14 +1,15 @@
 /**
  * Synthetic feeds for bench:match (SYNTHETIC data: invented package names, versions and ids).
  *
- *   node dist/bench/synthetic-feed.js npm COUNT OUT.zip
- *     an osv.dev-style `npm/all.zip`: COUNT OSV records (one JSON member each) over COUNT/10 packages,
+ *   node dist/bench/synthetic-feed.js npm COUNT OUTDIR
+ *     osv.dev-style npm `all.zip` archives: COUNT OSV records (one JSON member each) over COUNT/10 packages,
  *     with semver ranges (introduced/fixed, some last_affected, some two ranges), CVE aliases, severities;
  *   node dist/bench/synthetic-feed.js debian-tracker SBOM.json OUT.json
  *     the bench's synthetic Debian tracker (see agreement-inputs.ts) for the source packages of an
  *     inventory written by `keelson sbom --format json`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Zippable, zipSync } from 'fflate';
 import { syntheticTracker } from './agreement-inputs.js';
 
@@ -63,12 +64,19 @@ function osvRecord(n: number): Record<string, unknown> {
   };
 }
 
-function writeNpmZip(count: number, out: string): void {
-  const files: Zippable = {};
-  for (let n = 0; n < count; n++) {
-    files[`${ghsaId(n)}.json`] = [Buffer.from(JSON.stringify(osvRecord(n))), { level: 1 }];
+/** Members per zip: fflate writes no ZIP64, so one archive holds at most 65,535 members. */
+const MEMBERS_PER_ZIP = 60_000;
+
+/** Writes `npm-all-<i>.zip` files into the folder `out` (imported as one folder with `--source osv`). */
+function writeNpmZips(count: number, out: string): void {
+  mkdirSync(out, { recursive: true });
+  for (let start = 0, part = 0; start < count; start += MEMBERS_PER_ZIP, part++) {
+    const files: Zippable = {};
+    for (let n = start; n < Math.min(count, start + MEMBERS_PER_ZIP); n++) {
+      files[`${ghsaId(n)}.json`] = [Buffer.from(JSON.stringify(osvRecord(n))), { level: 1 }];
+    }
+    writeFileSync(join(out, `npm-all-${part}.zip`), zipSync(files));
   }
-  writeFileSync(out, zipSync(files));
 }
 
 function writeTracker(sbomPath: string, out: string): void {
@@ -82,9 +90,9 @@ function writeTracker(sbomPath: string, out: string): void {
 }
 
 const [mode, a, b] = process.argv.slice(2);
-if (mode === 'npm' && a && b) writeNpmZip(Number(a), b);
+if (mode === 'npm' && a && b) writeNpmZips(Number(a), b);
 else if (mode === 'debian-tracker' && a && b) writeTracker(a, b);
 else {
-  console.error('usage: synthetic-feed.js npm COUNT OUT.zip | debian-tracker SBOM.json OUT.json');
+  console.error('usage: synthetic-feed.js npm COUNT OUTDIR | debian-tracker SBOM.json OUT.json');
   process.exit(2);
 }

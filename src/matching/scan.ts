@@ -71,6 +71,8 @@ async function imageVex(
 export function scanInventory(inventory: Inventory, db: AdvisoryDb, options: ScanOptions = {}): ScanResult {
   const { findings, warnings } = matchInventory(inventory, db, options.vex ? { vex: options.vex } : {});
   const database = databaseInfo(db, options.now?.() ?? new Date());
+  const eol = endOfLife(inventory, db);
+  if (eol) warnings.push({ code: 'EOL_DISTRO', message: eol });
   const maxAge = options.maxDbAgeHours ?? DEFAULT_MAX_DB_AGE_HOURS;
   if (database.demo)
     warnings.unshift({
@@ -110,6 +112,25 @@ export function scanInventory(inventory: Inventory, db: AdvisoryDb, options: Sca
     database,
     warnings: [...inventory.warnings.map((w) => ({ code: w.code, message: w.message })), ...warnings],
   };
+}
+
+/** A warning when the image's release is end-of-life by the vendor's own data (Debian's tracker metadata). */
+function endOfLife(inventory: Inventory, db: AdvisoryDb): string | undefined {
+  const distro = inventory.distro;
+  if (distro?.id !== 'debian' || !distro.version) return undefined;
+  const meta = db.sources().find((s) => s.name === 'debian-tracker')?.meta;
+  if (!meta?.['debian-eol'] || !meta['debian-codenames']) return undefined;
+  try {
+    const eol = JSON.parse(meta['debian-eol']) as string[];
+    const codenames = JSON.parse(meta['debian-codenames']) as Record<string, string | number>;
+    const major = distro.version.split('.')[0];
+    const codename = Object.entries(codenames).find(([, v]) => String(v) === major)?.[0];
+    if (codename && eol.includes(codename))
+      return `Debian ${major} (${codename}) is end-of-life: its security support has ended, so fixes and new advisories may be missing`;
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 function databaseInfo(db: AdvisoryDb, now: Date): DatabaseInfo {

@@ -121,26 +121,48 @@ describe('keelson scan: real Debian 12 with a Debian security-tracker JSON', () 
       bookworm: resolved(v('above'), higher(v('above'))),
       // Other releases say other things; only bookworm (debian:12) counts for this image.
       bullseye: { status: 'open', repositories: { bullseye: '0.1-1' }, urgency: 'high' },
-      sid: { status: 'resolved', repositories: { sid: '99:1.0-1' }, fixed_version: '99:1.0-1', urgency: 'high' },
+      sid: {
+        status: 'resolved',
+        repositories: { sid: '99:1.0-1' },
+        fixed_version: '99:1.0-1',
+        urgency: 'high',
+      },
     });
     // Only for bullseye, with a fix far above: nothing for Debian 12.
     add(role.above!.name, 'CVE-2099-1002', {
-      bullseye: { status: 'resolved', repositories: { bullseye: '0.1-1' }, fixed_version: '99:1.0-1', urgency: 'high' },
+      bullseye: {
+        status: 'resolved',
+        repositories: { bullseye: '0.1-1' },
+        fixed_version: '99:1.0-1',
+        urgency: 'high',
+      },
     });
     add(role.below!.name, 'CVE-2099-1003', { bookworm: resolved(v('below'), lower(v('below'))) });
     add(role.equal!.name, 'CVE-2099-1004', { bookworm: resolved(v('equal'), v('equal')) });
     add(role.zero!.name, 'CVE-2099-1005', {
-      bookworm: { status: 'resolved', repositories: { bookworm: v('zero') }, fixed_version: '0', urgency: 'unimportant' },
+      bookworm: {
+        status: 'resolved',
+        repositories: { bookworm: v('zero') },
+        fixed_version: '0',
+        urgency: 'unimportant',
+      },
     });
     add(role.open!.name, 'CVE-2099-1006', { bookworm: open(v('open')) });
     add(role.ignored!.name, 'CVE-2099-1007', {
       bookworm: open(v('ignored'), { nodsa: 'Minor issue', nodsa_reason: 'ignored' }),
     });
     add(role.postponed!.name, 'CVE-2099-1008', {
-      bookworm: open(v('postponed'), { nodsa: 'Minor issue, revisit when fixed upstream', nodsa_reason: 'postponed' }),
+      bookworm: open(v('postponed'), {
+        nodsa: 'Minor issue, revisit when fixed upstream',
+        nodsa_reason: 'postponed',
+      }),
     });
     add(role.undetermined!.name, 'CVE-2099-1009', {
-      bookworm: { status: 'undetermined', repositories: { bookworm: v('undetermined') }, urgency: 'not yet assigned' },
+      bookworm: {
+        status: 'undetermined',
+        repositories: { bookworm: v('undetermined') },
+        urgency: 'not yet assigned',
+      },
     });
     add(role.eol!.name, 'CVE-2099-1010', {
       bookworm: { status: 'open', repositories: { bookworm: v('eol') }, urgency: 'end-of-life' },
@@ -196,10 +218,7 @@ describe('keelson scan: real Debian 12 with a Debian security-tracker JSON', () 
   test('binary packages are reported, looked up by their source name', async () => {
     const result = await scanJson(image, dbDir);
     const above = result.findings.filter((f) => f.id === 'CVE-2099-1001');
-    assert.deepEqual(
-      above.map((f) => f.package.name).sort(),
-      role.above!.binaries.map((b) => b.name).sort(),
-    );
+    assert.deepEqual(above.map((f) => f.package.name).sort(), role.above!.binaries.map((b) => b.name).sort());
     for (const f of above) {
       assert.equal(f.match.lookupName, role.above!.name);
       assert.equal(f.package.sourceName ?? role.above!.name, role.above!.name);
@@ -212,14 +231,18 @@ describe('keelson scan: real Debian 12 with a Debian security-tracker JSON', () 
   test('a binNMU source (binaries at <source version>+bN): every binary found by source name', async () => {
     // bash is built as 5.2.15-2+bN from source 5.2.15-2 in bookworm; the tracker fixes source versions.
     const binNmu = [...sources.values()].find(
-      (s) => s.binaries.length > 0 && s.binaries.every((b) => b.version !== s.version && b.version.startsWith(`${s.version}+b`)),
+      (s) =>
+        s.binaries.length > 0 &&
+        s.binaries.every((b) => b.version !== s.version && b.version.startsWith(`${s.version}+b`)),
     );
     assert.ok(binNmu, 'a binNMU-only source package in the image');
     const feed = join(work, 'binnmu.json');
     const fixed = higher(binNmu.version);
     await writeFile(
       feed,
-      JSON.stringify({ [binNmu.name]: { 'CVE-2099-1020': { releases: { bookworm: resolved(binNmu.version, fixed) } } } }),
+      JSON.stringify({
+        [binNmu.name]: { 'CVE-2099-1020': { releases: { bookworm: resolved(binNmu.version, fixed) } } },
+      }),
     );
     const db = join(work, 'db-binnmu');
     const imported = await runCli(['db', 'import', feed, '--db-dir', db]);
@@ -228,7 +251,10 @@ describe('keelson scan: real Debian 12 with a Debian security-tracker JSON', () 
     assert.deepEqual(
       findingLines(result),
       binNmu.binaries
-        .map((b) => `${b.name} CVE-2099-1020 affected fix=${fixed} ns=debian:12 lookup=${binNmu.name} src=debian-tracker`)
+        .map(
+          (b) =>
+            `${b.name} CVE-2099-1020 affected fix=${fixed} ns=debian:12 lookup=${binNmu.name} src=debian-tracker`,
+        )
         .sort(),
     );
   });
@@ -242,7 +268,9 @@ describe('keelson scan: real Debian 12 with a Debian security-tracker JSON', () 
     const feed = join(work, 'epoch.json');
     await writeFile(
       feed,
-      JSON.stringify({ [epoch.name]: { 'CVE-2099-1021': { releases: { bookworm: resolved(epoch.version, fixed) } } } }),
+      JSON.stringify({
+        [epoch.name]: { 'CVE-2099-1021': { releases: { bookworm: resolved(epoch.version, fixed) } } },
+      }),
     );
     const db = join(work, 'db-epoch');
     const imported = await runCli(['db', 'import', feed, '--db-dir', db]);
@@ -257,7 +285,10 @@ describe('keelson scan: real Debian 12 with a Debian security-tracker JSON', () 
     assert.deepEqual(
       findingLines(result).filter((l) => !epochNames.includes(l.split(' ')[0]!)),
       sameVersion
-        .map((b) => `${b.name} CVE-2099-1021 affected fix=${fixed} ns=debian:12 lookup=${epoch.name} src=debian-tracker`)
+        .map(
+          (b) =>
+            `${b.name} CVE-2099-1021 affected fix=${fixed} ns=debian:12 lookup=${epoch.name} src=debian-tracker`,
+        )
         .sort(),
     );
   });
@@ -269,7 +300,8 @@ describe('keelson scan: real Debian 12 with a Debian security-tracker JSON', () 
     assert.match(res.stdout, new RegExp(`looked up +source name "${role.above!.name}"`));
     const fixed = higher(role.above!.version).replace(/[.+*?^$()[\]{}|\\]/g, '\\$&');
     assert.match(res.stdout, new RegExp(`affected +< ${fixed} \\(dpkg version order\\)`));
-    for (const b of role.above!.binaries) assert.match(res.stdout, new RegExp(`in ${b.name.replace(/[+.]/g, '\\$&')} `));
+    for (const b of role.above!.binaries)
+      assert.match(res.stdout, new RegExp(`in ${b.name.replace(/[+.]/g, '\\$&')} `));
 
     const wnf = await runCli(['explain', image, 'CVE-2099-1007', '--db-dir', dbDir, '--no-cache']);
     assert.equal(wnf.code, 0, wnf.stderr);
@@ -281,18 +313,22 @@ describe('keelson scan: real Debian 12 with a Debian security-tracker JSON', () 
     const res = await runCli(['db', 'status', '--db-dir', dbDir, '--format', 'json']);
     assert.equal(res.code, 0, res.stderr);
     const status = JSON.parse(res.stdout) as {
-      sources: { name: string; counts: { advisories: number; affected: number }; meta: Record<string, string> }[];
+      sources: {
+        name: string;
+        counts: { advisories: number; affected: number };
+        meta: Record<string, string>;
+      }[];
     };
     assert.deepEqual(
       status.sources.map((s) => s.name),
       ['debian-tracker'],
     );
-    const codenames = JSON.parse(status.sources[0]!.meta['debian-codenames'] ?? '{}') as Record<string, string>;
+    const codenames = JSON.parse(status.sources[0]!.meta['debian-codenames'] ?? '{}') as Record<
+      string,
+      string
+    >;
     assert.equal(codenames.bookworm, '12');
     assert.equal(codenames.bullseye, '11');
-    assert.deepEqual(
-      [status.sources[0]!.counts.advisories, status.sources[0]!.counts.affected],
-      [11, 13],
-    );
+    assert.deepEqual([status.sources[0]!.counts.advisories, status.sources[0]!.counts.affected], [11, 13]);
   });
 });

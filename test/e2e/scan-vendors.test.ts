@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
 import { apkRecord, writeApkImage } from '../helpers/apk-image.js';
+import { runCli } from '../helpers/cli.js';
 import { writeOciArchive } from '../helpers/image-builder.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
 import { findingLines, scanJson } from '../helpers/scan-cli.js';
@@ -134,13 +134,21 @@ const FEEDS: Record<string, unknown> = {
     cve_id,
     pkg,
     cve_score: 7.5,
-    aff_ver: res_ver === 'NA' ? 'all versions are vulnerable' : `all versions before ${res_ver} are vulnerable`,
+    aff_ver:
+      res_ver === 'NA' ? 'all versions are vulnerable' : `all versions before ${res_ver} are vulnerable`,
     res_ver,
     ...(status ? { status } : {}),
   })),
   // Another branch: never used for a Photon 5.0 image.
   'photon/cve_data_photon4.0.json': [
-    { cve_id: 'CVE-2099-0490', pkg: 'curl', cve_score: 9.8, aff_ver: 'all', res_ver: '99.0-1.ph4', status: 'Fixed' },
+    {
+      cve_id: 'CVE-2099-0490',
+      pkg: 'curl',
+      cve_score: 9.8,
+      aff_ver: 'all',
+      res_ver: '99.0-1.ph4',
+      status: 'Fixed',
+    },
   ],
 };
 
@@ -159,7 +167,14 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
     }
     const imported = await runCli(['db', 'import', feeds, '--db-dir', dbDir]);
     assert.equal(imported.code, 0, imported.stderr);
-    for (const source of ['wolfi-secdb', 'chainguard-secdb', 'minimos-secdb', 'alpine-secdb', 'echo', 'photon'])
+    for (const source of [
+      'wolfi-secdb',
+      'chainguard-secdb',
+      'minimos-secdb',
+      'alpine-secdb',
+      'echo',
+      'photon',
+    ])
       assert.match(imported.stderr, new RegExp(`keelson: ${source}: \\d+ advisories`));
 
     const wolfi = osRelease('wolfi');
@@ -183,7 +198,10 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
     );
     images.alpine = await apkImage(join(work, 'alpine.tar'), osRelease('alpine-3.18'));
     images.echo = await echoImage(join(work, 'echo.tar'), osRelease('echo'));
-    images.echoOtherVersion = await echoImage(join(work, 'echo-v7.tar'), withVersionId(osRelease('echo'), '7'));
+    images.echoOtherVersion = await echoImage(
+      join(work, 'echo-v7.tar'),
+      withVersionId(osRelease('echo'), '7'),
+    );
   });
   after(() => rm(work, { recursive: true, force: true }));
 
@@ -325,11 +343,17 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
     const plain = await runCli(['scan', images.wolfi!, '--db-dir', dbDir, '--no-cache']);
     assert.equal(plain.code, 0, plain.stderr);
     assert.doesNotMatch(plain.stdout, /CVE-2099-0104/);
-    assert.match(plain.stdout, /8 raw → 6 actionable: .*; 6 fixable; 0 inherited from base image; 2 suppressed\n$/);
+    assert.match(
+      plain.stdout,
+      /8 raw → 6 actionable: .*; 6 fixable; 0 inherited from base image; 2 suppressed\n$/,
+    );
     const shown = await runCli(['scan', images.wolfi!, '--db-dir', dbDir, '--no-cache', '--show-suppressed']);
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stdout, /SUPPRESSED \(2\)/);
-    assert.match(shown.stdout, /CVE-2099-0104 +libsynth2 +2\.0\.0-r1 +- +\S+ +suppressed: vendor not_affected +wolfi-secdb/);
+    assert.match(
+      shown.stdout,
+      /CVE-2099-0104 +libsynth2 +2\.0\.0-r1 +- +\S+ +suppressed: vendor not_affected +wolfi-secdb/,
+    );
     // JSON without --show-suppressed: the summary still counts them.
     const json = await scanJson(images.wolfi!, dbDir);
     assert.equal(json.summary.suppressed, 2);
@@ -337,7 +361,14 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
   });
 
   test('explain names the namespace (and why), the origin lookup and the range', async () => {
-    const res = await runCli(['explain', images.chainguard!, 'CVE-2099-0150', '--db-dir', dbDir, '--no-cache']);
+    const res = await runCli([
+      'explain',
+      images.chainguard!,
+      'CVE-2099-0150',
+      '--db-dir',
+      dbDir,
+      '--no-cache',
+    ]);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /namespace +chainguard — ID=chainguard; rolling release, VERSION_ID ignored/);
     assert.match(res.stdout, /looked up +origin name "synthcore"/);
@@ -346,12 +377,26 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
     assert.match(res.stdout, /CVE-2099-0150 in libsynth2 2\.0\.0-r1/);
     assert.match(res.stdout, /CVE-2099-0150 in synthcore 2\.0\.0-r1/);
 
-    const suppressed = await runCli(['explain', images.chainguard!, 'CVE-2099-0105', '--db-dir', dbDir, '--no-cache']);
+    const suppressed = await runCli([
+      'explain',
+      images.chainguard!,
+      'CVE-2099-0105',
+      '--db-dir',
+      dbDir,
+      '--no-cache',
+    ]);
     assert.equal(suppressed.code, 0, suppressed.stderr);
     assert.match(suppressed.stdout, /namespace +chainguard —/);
     assert.match(suppressed.stdout, /verdict +SUPPRESSED — /);
 
-    const fallback = await runCli(['explain', images.chainguard!, 'CVE-2099-0101', '--db-dir', dbDir, '--no-cache']);
+    const fallback = await runCli([
+      'explain',
+      images.chainguard!,
+      'CVE-2099-0101',
+      '--db-dir',
+      dbDir,
+      '--no-cache',
+    ]);
     assert.equal(fallback.code, 0, fallback.stderr);
     assert.match(fallback.stdout, /namespace +wolfi — Wolfi packages in a Chainguard image/);
     assert.match(fallback.stdout, /affected +< 2\.0\.0-r2 \(apk version order\)/);
@@ -377,13 +422,19 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
       sources: { name: string; counts: { advisories: number; affected: number }; skipped: number }[];
     };
     const byName = new Map(status.sources.map((s) => [s.name, s]));
-    assert.deepEqual(
-      [...byName.keys()].sort(),
-      ['alpine-secdb', 'chainguard-secdb', 'echo', 'minimos-secdb', 'photon', 'wolfi-secdb'],
-    );
+    assert.deepEqual([...byName.keys()].sort(), [
+      'alpine-secdb',
+      'chainguard-secdb',
+      'echo',
+      'minimos-secdb',
+      'photon',
+      'wolfi-secdb',
+    ]);
     // Advisories are one per id per source; affected rows one per (id, package, status).
     assert.deepEqual(
-      Object.fromEntries([...byName].map(([n, s]) => [n, [s.counts.advisories, s.counts.affected, s.skipped]])),
+      Object.fromEntries(
+        [...byName].map(([n, s]) => [n, [s.counts.advisories, s.counts.affected, s.skipped]]),
+      ),
       {
         'wolfi-secdb': [7, 7, 0],
         'chainguard-secdb': [3, 3, 0],
@@ -395,6 +446,7 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
     );
     const table = await runCli(['db', 'status', '--db-dir', dbDir]);
     assert.equal(table.code, 0, table.stderr);
-    for (const name of byName.keys()) assert.match(table.stdout, new RegExp(`^ +${name} +\\d+ advisories`, 'm'));
+    for (const name of byName.keys())
+      assert.match(table.stdout, new RegExp(`^ +${name} +\\d+ advisories`, 'm'));
   });
 });
