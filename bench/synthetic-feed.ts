@@ -12,10 +12,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Zippable, zipSync } from 'fflate';
 import { syntheticTracker } from './agreement-inputs.js';
+import { npmPackageName, RECORDS_PER_PACKAGE } from './synthetic-feed-names.js';
 
-/** Packages are named `synth-npm-<n>`; bench/match-inventory.ts uses the same names. */
-export const npmPackageName = (n: number) => `synth-npm-${n}`;
-export const RECORDS_PER_PACKAGE = 10;
 
 const GHSA_ALPHABET = '23456789cfghjmpqrvwx';
 

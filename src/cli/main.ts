@@ -106,7 +106,12 @@ function program(): Command {
         (value: string, previous: string[]) => [...previous, value],
         [] as string[],
       )
-      .option('--mirror <url>', 'fetch every feed from this base URL instead of upstream'),
+      .option(
+        '--mirror <[source=]url>',
+        "replace a feed's base URL (all feeds, or one with source=url); repeatable",
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      ),
   ).action(async (flags) => {
     const { dbUpdateCommand } = await import('./commands/db.js');
     await dbUpdateCommand(flags);

@@ -7,8 +7,9 @@ import { type SourceOutcome, updateDatabase } from './writer.js';
 
 export interface UpdateOptions {
   sources?: readonly string[];
-  /** Replaces each feed's upstream host (a mirror, or a test server). */
+  /** Replaces each feed's upstream base URL (a mirror, or a test server); `perSource` wins for its source. */
   baseUrl?: string;
+  perSource?: Record<string, string>;
   fetch?: Fetcher;
 }
 
@@ -30,10 +31,13 @@ export async function updateFromUpstream(
   const fetch = options.fetch ?? httpFetcher();
   return updateDatabase(
     dbDir,
-    importers.map((importer) => ({
-      importer,
-      files: importer.download(fetch, options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-      origin: options.baseUrl ?? 'upstream',
-    })),
+    importers.map((importer) => {
+      const baseUrl = options.perSource?.[importer.name] ?? options.baseUrl;
+      return {
+        importer,
+        files: importer.download(fetch, baseUrl ? { baseUrl } : {}),
+        origin: baseUrl ?? 'upstream',
+      };
+    }),
   );
 }

@@ -45,11 +45,24 @@ function report(outcomes: SourceOutcome[]): void {
     );
 }
 
-export async function dbUpdateCommand(flags: DbFlags & { source: string[]; mirror?: string }): Promise<void> {
+export async function dbUpdateCommand(
+  flags: DbFlags & { source: string[]; mirror: string[] },
+): Promise<void> {
+  let baseUrl: string | undefined;
+  const perSource: Record<string, string> = {};
+  for (const m of flags.mirror) {
+    const at = /^([a-z0-9-]+)=(.+)$/.exec(m);
+    if (at) perSource[at[1]!] = at[2]!;
+    else baseUrl = m;
+  }
+  for (const url of [baseUrl, ...Object.values(perSource)])
+    if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url))
+      throw new KeelsonError('INVALID_ARGUMENT', `--mirror "${url}" is not an http(s) URL`);
   report(
     await updateFromUpstream(dir(flags), {
       sources: flags.source,
-      ...(flags.mirror ? { baseUrl: flags.mirror } : {}),
+      perSource,
+      ...(baseUrl ? { baseUrl } : {}),
     }),
   );
 }
