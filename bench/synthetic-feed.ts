@@ -14,7 +14,6 @@ import { type Zippable, zipSync } from 'fflate';
 import { syntheticTracker } from './agreement-inputs.js';
 import { npmPackageName, RECORDS_PER_PACKAGE } from './synthetic-feed-names.js';
 
-
 const GHSA_ALPHABET = '23456789cfghjmpqrvwx';
 
 /** A GHSA-shaped id (`GHSA-xxxx-xxxx-xxxx`) that is unique per n. */

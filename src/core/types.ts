@@ -3,7 +3,8 @@
  */
 
 /** Package ecosystems keelson inventories. The value doubles as the purl type where one exists. */
-export type PackageType = 'apk' | 'deb' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'gem';
+/** `dhi`: a runtime Docker builds for its hardened images (`pkg:dhi/python@3.14.3`), listed by DHI's SBOM shim. */
+export type PackageType = 'apk' | 'deb' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'dhi';
 
 export const OS_PACKAGE_TYPES: ReadonlySet<PackageType> = new Set(['apk', 'deb', 'rpm']);
 

@@ -187,6 +187,16 @@ function matchPackage(
   return out;
 }
 
+/**
+ * The version to compare with the record: a feed keyed on source packages publishes source versions, and a
+ * binary's own version can differ (an epoch only the binary carries, a binNMU `+b1`).
+ */
+function comparedVersion(pkg: Package, lookup: Lookup): string {
+  return lookup.nameKind === 'source' && pkg.type === 'deb' && pkg.source?.version
+    ? pkg.source.version
+    : pkg.version;
+}
+
 function decide(id: string, pkg: Package, lookup: Lookup, rows: AffectedRow[]): Finding | undefined {
   const aliases = [...new Set(rows.flatMap((r) => [r.advisoryId, ...r.aliases]))]
     .filter((a) => a !== id)
@@ -211,6 +221,9 @@ function decide(id: string, pkg: Package, lookup: Lookup, rows: AffectedRow[]): 
       source: row.source,
       advisoryId: row.advisoryId,
       namespaceReason: lookup.reason,
+      ...(comparedVersion(pkg, lookup) !== pkg.version
+        ? { comparedVersion: comparedVersion(pkg, lookup) }
+        : {}),
       ...(verdict.versionError ? { versionError: verdict.versionError } : {}),
     },
   });
@@ -229,8 +242,9 @@ function decide(id: string, pkg: Package, lookup: Lookup, rows: AffectedRow[]): 
   }
   let chosen: { row: AffectedRow; verdict: Verdict } | undefined;
   const fixed: string[] = [];
+  const version = comparedVersion(pkg, lookup);
   for (const row of rows) {
-    const verdict = evaluate(row, pkg.version);
+    const verdict = evaluate(row, version);
     if (!verdict.affected) continue;
     fixed.push(...verdict.fixed);
     if (!chosen || (chosen.verdict.fixed.length === 0 && verdict.fixed.length > 0)) chosen = { row, verdict };

@@ -179,7 +179,7 @@ export function lookupsFor(pkg: Package, inventory: Inventory, plan: OsPlan): Lo
       reason,
     }));
   }
-  if (pkg.purl.startsWith('pkg:dhi/'))
+  if (pkg.type === 'dhi')
     return [{ namespace: 'dhi', name: pkg.name, nameKind: 'binary', reason: 'DHI-built runtime (pkg:dhi)' }];
   const namespace = LANGUAGE_NAMESPACES[pkg.type];
   if (!namespace) return [];

@@ -43,6 +43,8 @@ export interface MatchDetails {
   advisoryId: string;
   /** Why this namespace was chosen, e.g. `alpine 3.10 from etc/apk/repositories`. */
   namespaceReason: string;
+  /** The version compared, when not the package's own: the source version for source-keyed Debian feeds. */
+  comparedVersion?: string;
   /** Set when the installed version could not be compared: the finding is kept, flagged. */
   versionError?: string;
 }

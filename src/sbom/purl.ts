@@ -101,6 +101,8 @@ function partsFor(pkg: PackageRecord, version: string | undefined, distro?: Dist
       return mavenParts(pkg, version);
     case 'gem':
       return { type: 'gem', name: pkg.name, version };
+    case 'dhi':
+      return { type: 'dhi', name: pkg.name, version };
     default:
       // Only reachable for data that bypassed the types, such as an inventory read back from JSON.
       return { type: 'generic', name: pkg.name, version };

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { KeelsonError } from '../../core/errors.js';
 import { TarParser, type TarSink } from '../../layers/tar.js';
+import { readGzipTar } from './gzip-tar.js';
 import { AdvisoryDb } from './reader.js';
 import { DB_FILE, SCHEMA_VERSION } from './schema.js';
 import { sqlite } from './sqlite.js';
@@ -175,15 +176,7 @@ export async function importBundle(path: string, dbDir: string): Promise<BundleM
       { file: path },
     );
     try {
-      await pipeline(createReadStream(path), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
-        for await (const chunk of chunks) parser.write(chunk);
-      });
-      parser.end();
-    } catch (err) {
-      if (err instanceof KeelsonError) throw err;
-      throw new KeelsonError('PARSE_ERROR', `not a readable bundle: ${(err as Error).message}`, {
-        file: path,
-      });
+      await readGzipTar(path, parser, 'bundle');
     } finally {
       await new Promise<void>((resolve) => dbOut.end(resolve));
     }

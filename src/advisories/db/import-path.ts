@@ -4,15 +4,13 @@
  * otherwise every file goes to the importer that recognizes it (or the one named with `--source`).
  * A folder with `keelson-feeds.json` saying `{"demo": true}` is demo data and labelled so.
  */
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { KeelsonError } from '../../core/errors.js';
 import { TarParser } from '../../layers/tar.js';
 import { feedImporter, feedImporters } from '../feeds/registry.js';
 import type { FeedFile, FeedImporter } from '../types.js';
+import { readGzipTar } from './gzip-tar.js';
 import type { SourceJob } from './writer.js';
 
 /** Largest single feed file read (Debian's tracker JSON is ~80 MB; NVD years ~300 MB uncompressed). */
@@ -177,16 +175,6 @@ async function readTarGz(path: string): Promise<FeedFile[]> {
     },
     { file: path },
   );
-  try {
-    await pipeline(createReadStream(path), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
-      for await (const chunk of chunks) parser.write(chunk);
-    });
-    parser.end();
-  } catch (err) {
-    if (err instanceof KeelsonError) throw err;
-    throw new KeelsonError('PARSE_ERROR', `not a readable .tar.gz: ${(err as Error).message}`, {
-      file: path,
-    });
-  }
+  await readGzipTar(path, parser, '.tar.gz');
   return files;
 }

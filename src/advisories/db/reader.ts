@@ -6,6 +6,8 @@ import { KeelsonError, toKeelsonError } from '../../core/errors.js';
 import type { SchemeName } from '../../versioning/types.js';
 import type { VexStatement } from '../../vex/types.js';
 import type {
+  Advisory,
+  AffectedEntry,
   AffectedStatus,
   NameKind,
   Reference,
@@ -23,27 +25,14 @@ export function defaultDbDir(): string {
 }
 
 /** An affected entry joined with its advisory: what the matcher works from. */
-export interface AffectedRow {
+export interface AffectedRow
+  extends AffectedEntry,
+    Pick<
+      Advisory,
+      'aliases' | 'summary' | 'url' | 'published' | 'modified' | 'withdrawn' | 'references' | 'severities'
+    > {
   source: string;
   advisoryId: string;
-  aliases: string[];
-  summary?: string;
-  url?: string;
-  published?: string;
-  modified?: string;
-  withdrawn?: string;
-  references: Reference[];
-  severities: ScoredSeverity[];
-  namespace: string;
-  packageName: string;
-  nameKind: NameKind;
-  scheme: SchemeName;
-  status: AffectedStatus;
-  ranges: VersionInterval[];
-  versions: string[];
-  purl?: string;
-  severity?: VendorSeverity;
-  notes?: string;
 }
 
 export interface CvssRow {

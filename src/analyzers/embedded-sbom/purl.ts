@@ -11,6 +11,7 @@ const MODELLED: ReadonlySet<string> = new Set<PackageType>([
   'golang',
   'maven',
   'gem',
+  'dhi',
 ]);
 
 const MAX_PURL_LENGTH = 2048;
@@ -25,7 +26,7 @@ export interface ComponentInfo {
 }
 
 /**
- * The record, or why there is none. Types keelson does not model (`pkg:dhi`, `pkg:generic`,
+ * The record, or why there is none. Types keelson does not model (`pkg:generic`,
  * `pkg:github` …) are left to later issues.
  */
 export type PurlResult =

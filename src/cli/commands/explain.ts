@@ -14,6 +14,8 @@ export function explainFinding(f: Finding): string {
     `  advisory    ${f.match.advisoryId} from ${f.match.source}${f.url ? ` <${f.url}>` : ''}`,
     `  affected    ${f.match.constraint}${f.match.scheme ? ` (${f.match.scheme} version order)` : ''}`,
   ];
+  if (f.match.comparedVersion)
+    lines.push(`  compared    source version ${f.match.comparedVersion} (the feed publishes source versions)`);
   if (f.match.versionError)
     lines.push(`  WARNING     ${f.match.versionError}: reported as affected, not ignored`);
   lines.push(
