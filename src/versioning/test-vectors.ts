@@ -1,10 +1,12 @@
 /**
  * Test helpers shared by the scheme tests: a reader for the osv-scalibr version-vector files (format in
- * test/fixtures/versions/README.md) and the order-law property checks every scheme must pass.
+ * test/fixtures/versions/README.md), the order-law property checks every scheme must pass, and
+ * `schemeTests`, which registers the vector, order-law and hostile-input tests common to all schemes.
  * Used by tests only.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { fixture } from '../../test/helpers/paths.js';
 import { InvalidVersionError, type VersionScheme } from './types.js';
@@ -21,7 +23,11 @@ const OP_SIGN = { '<': -1, '=': 0, '>': 1 } as const;
 
 /** Read one vector file from test/fixtures/versions/. Malformed lines fail loudly, as upstream does. */
 export function readVectors(file: string): VectorCase[] {
-  const text = readFileSync(fixture('versions', file), 'utf8');
+  return parseVectors(readFileSync(fixture('versions', file), 'utf8'), file);
+}
+
+/** Parse vector lines (`left op right`, `# ` or `// ` comments); `file` names the source in failures. */
+export function parseVectors(text: string, file: string): VectorCase[] {
   const cases: VectorCase[] = [];
   text.split('\n').forEach((raw, i) => {
     if (raw === '' || raw.startsWith('# ') || raw.startsWith('// ')) return;
@@ -87,6 +93,12 @@ export function checkOrderLaws(scheme: VersionScheme, arb: fc.Arbitrary<string>,
     }),
     { numRuns },
   );
+}
+
+/** Each version sorts strictly before the next. */
+export function assertAscending(scheme: VersionScheme, chain: readonly string[]): void {
+  for (let i = 1; i < chain.length; i++)
+    assert.equal(scheme.compare(chain[i - 1]!, chain[i]!), -1, `${chain[i - 1]} < ${chain[i]}`);
 }
 
 /** Pairs that must compare equal (different spellings of one version). */
@@ -162,5 +174,66 @@ export function assertNearMaxInputsAreSafe(scheme: VersionScheme): void {
       assert.throws(() => scheme.compare(v, v), InvalidVersionError);
     }
     assert.ok(performance.now() - started < 200, `${scheme.name} slow on ${v.slice(0, 30)}…`);
+  }
+}
+
+/** One set of vector cases: a file under test/fixtures/versions/, or cases written in the test. */
+export interface VectorSet {
+  /** Names the test: `${label} vectors (both directions)`. */
+  label?: string;
+  file?: string;
+  cases?: readonly VectorCase[];
+  /** The set must hold more cases than this (guards against a truncated or emptied fixture). */
+  moreThan?: number;
+}
+
+/** What a scheme's shared tests need; everything else stays in the scheme's own test file. */
+export interface SchemeSuite {
+  vectors?: readonly VectorSet[];
+  /** Order laws are checked on versions from this generator. */
+  generated: fc.Arbitrary<string>;
+  /**
+   * Order laws on versions sampled from vector files (default: the `vectors` files). `filter` keeps only
+   * some of them; `moreThan` guards the sample size; `label` replaces 'vector versions' in the title.
+   */
+  sample?: { files?: readonly string[]; filter?: (v: string) => boolean; moreThan?: number; label?: string };
+  /**
+   * HOSTILE_INPUTS, UNICODE_INPUTS and `extra` must be rejected, compared against `good`.
+   * null: the scheme tests hostile input itself.
+   */
+  hostile: { good: string; extra?: readonly string[] } | null;
+}
+
+/** Register the tests every scheme shares (call inside the scheme's `describe`). */
+export function schemeTests(scheme: VersionScheme, suite: SchemeSuite): void {
+  for (const set of suite.vectors ?? []) {
+    test(`${set.label ? `${set.label} ` : ''}vectors (both directions)`, () => {
+      const cases = set.cases ?? readVectors(set.file ?? assert.fail('vector set without file or cases'));
+      if (set.moreThan !== undefined) assert.ok(cases.length > set.moreThan, `only ${cases.length} cases`);
+      assert.deepEqual(vectorFailures(scheme, cases), []);
+    });
+  }
+
+  test('order laws on generated versions', () => {
+    checkOrderLaws(scheme, suite.generated);
+  });
+
+  const sampleFiles = suite.sample?.files ?? (suite.vectors ?? []).flatMap((set) => set.file ?? []);
+  if (sampleFiles.length > 0) {
+    test(`order laws on ${suite.sample?.label ?? 'vector versions'}`, () => {
+      const filter = suite.sample?.filter;
+      const all = vectorVersions(...sampleFiles);
+      const sample = filter ? all.filter(filter) : all;
+      const moreThan = suite.sample?.moreThan;
+      if (moreThan !== undefined) assert.ok(sample.length > moreThan, `only ${sample.length} versions`);
+      checkOrderLaws(scheme, fc.constantFrom(...sample), 500);
+    });
+  }
+
+  const hostile = suite.hostile;
+  if (hostile) {
+    test('hostile input is rejected quickly, never crashes', () => {
+      assertRejected(scheme, [...HOSTILE_INPUTS, ...UNICODE_INPUTS, ...(hostile.extra ?? [])], hostile.good);
+    });
   }
 }

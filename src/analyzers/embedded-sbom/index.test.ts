@@ -90,7 +90,7 @@ describe('embeddedSbomAnalyzer', () => {
     });
   });
 
-  test('DHI shim: pkg:dhi runtimes are not modelled here and leave no package, no warning', () => {
+  test('DHI shim: a pkg:dhi runtime becomes a dhi package (matched against DHI OSV later)', () => {
     const path = 'opt/docker/sbom/.spdx.python.json';
     const shim = {
       spdxVersion: 'SPDX-2.3',
@@ -104,7 +104,21 @@ describe('embeddedSbomAnalyzer', () => {
         },
       ],
     };
-    assert.deepEqual(analyze(path, shim), { sbom: { format: 'spdx', packages: [] } });
+    assert.deepEqual(analyze(path, shim), {
+      sbom: {
+        format: 'spdx',
+        packages: [
+          {
+            name: 'python',
+            version: '3.14.3',
+            type: 'dhi',
+            location: path,
+            foundBy: 'embedded-sbom',
+            metadata: { sbomPath: path, sbomPurl: 'pkg:dhi/python@3.14.3' },
+          },
+        ],
+      },
+    });
   });
 
   test('every modelled purl type maps onto a package record', () => {

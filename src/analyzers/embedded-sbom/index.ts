@@ -12,7 +12,7 @@ const DHI_SBOM_DIR = 'opt/docker/sbom/';
 
 export const embeddedSbomAnalyzer: Analyzer = {
   name: 'embedded-sbom',
-  version: 1,
+  version: 2,
   maxFileSize: 32 * 1024 * 1024,
   // An SBOM only complements the package databases: skip a huge one with a warning.
   oversize: 'warn',

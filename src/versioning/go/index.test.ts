@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  assertEqualForms,
-  assertRejected,
-  checkOrderLaws,
-  HOSTILE_INPUTS,
-  UNICODE_INPUTS,
-  type VectorCase,
-  vectorFailures,
-} from '../test-vectors.js';
+import { assertEqualForms, parseVectors, schemeTests } from '../test-vectors.js';
 import { go, isPseudoVersion } from './index.js';
 
 // Written for keelson: module versions as they appear in go.sum / OSV Go records.
@@ -43,13 +35,6 @@ v1.52.0 > v1.51.2
 v0.17.0 > v0.7.0
 `;
 
-const ownCases: VectorCase[] = OWN_VECTORS.trim()
-  .split('\n')
-  .map((line, i) => {
-    const [left, op, right] = line.split(' ') as [string, '<' | '=' | '>', string];
-    return { left, op, right, file: 'go-own', line: i + 1 };
-  });
-
 const num = fc.oneof(fc.nat(20), fc.bigInt({ min: 0n, max: 10n ** 25n }).map(String));
 const stamp = fc
   .date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
@@ -65,9 +50,10 @@ const release = fc
   );
 
 describe('go', () => {
-  test('own vectors (both directions)', () => {
-    assert.ok(ownCases.length > 20);
-    assert.deepEqual(vectorFailures(go, ownCases), []);
+  schemeTests(go, {
+    vectors: [{ label: 'own', cases: parseVectors(OWN_VECTORS.trim(), 'go-own'), moreThan: 20 }],
+    generated: fc.oneof(release, pseudo),
+    hostile: { good: 'v1.0.0' },
   });
 
   test('pseudo-versions are recognised', () => {
@@ -83,13 +69,5 @@ describe('go', () => {
       assert.equal(typeof go.invalid(v), 'string', v);
     }
     assertEqualForms(go, [['v1.2.3+meta', '1.2.3']]);
-  });
-
-  test('order laws on generated versions', () => {
-    checkOrderLaws(go, fc.oneof(release, pseudo));
-  });
-
-  test('hostile input is rejected quickly, never crashes', () => {
-    assertRejected(go, [...HOSTILE_INPUTS, ...UNICODE_INPUTS], 'v1.0.0');
   });
 });

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  assertEqualForms,
-  assertRejected,
-  checkOrderLaws,
-  HOSTILE_INPUTS,
-  readVectors,
-  UNICODE_INPUTS,
-  vectorFailures,
-  vectorVersions,
-} from '../test-vectors.js';
+import { assertAscending, assertEqualForms, schemeTests } from '../test-vectors.js';
 import { maven } from './index.js';
 
 const qualifier = fc.constantFrom(
@@ -40,14 +31,13 @@ const generated = fc
   .map(([first, rest]) => `${first}${rest.map(([s, p]) => s + p).join('')}`);
 
 describe('maven', () => {
-  test('hand-written vectors (both directions)', () => {
-    assert.deepEqual(vectorFailures(maven, readVectors('maven-versions.txt')), []);
-  });
-
-  test('generated vectors (both directions)', () => {
-    const cases = readVectors('maven-versions-generated.txt');
-    assert.ok(cases.length > 14_000);
-    assert.deepEqual(vectorFailures(maven, cases), []);
+  schemeTests(maven, {
+    vectors: [
+      { label: 'hand-written', file: 'maven-versions.txt' },
+      { label: 'generated', file: 'maven-versions-generated.txt', moreThan: 14_000 },
+    ],
+    generated,
+    hostile: { good: '1.0' },
   });
 
   test('qualifier order and padding', () => {
@@ -64,8 +54,7 @@ describe('maven', () => {
       '1-1',
       '1.1',
     ];
-    for (let i = 1; i < chain.length; i++)
-      assert.equal(maven.compare(chain[i - 1]!, chain[i]!), -1, chain[i]);
+    assertAscending(maven, chain);
     assertEqualForms(maven, [
       ['1', '1.0.0'],
       ['1.0-GA', '1'],
@@ -77,17 +66,7 @@ describe('maven', () => {
     assert.equal(maven.compare('1.10', '1.9'), 1);
   });
 
-  test('order laws on generated versions', () => {
-    checkOrderLaws(maven, generated);
-  });
-
-  test('order laws on vector versions', () => {
-    const sample = vectorVersions('maven-versions.txt', 'maven-versions-generated.txt');
-    checkOrderLaws(maven, fc.constantFrom(...sample), 500);
-  });
-
-  test('hostile input is rejected quickly, never crashes', () => {
-    assertRejected(maven, [...HOSTILE_INPUTS, ...UNICODE_INPUTS], '1.0');
+  test('deeply nested lists compare without blowing the stack', () => {
     const deep = '1a'.repeat(120);
     assert.equal(maven.compare(deep, deep), 0, 'deeply nested lists compare without blowing the stack');
   });
