@@ -171,7 +171,25 @@ export function lookupsFor(pkg: Package, inventory: Inventory, plan: OsPlan): Lo
           reason: `DHI package (${inventory.base ? 'introduced in the DHI base layers' : 'official DHI image'}): DHI OSV only, no upstream fallback`,
         },
       ];
-    const name = plan.nameKind === 'binary' ? pkg.name : (pkg.source?.name ?? pkg.name);
+    if (plan.nameKind === 'binary') {
+      // Photon files most advisories under binary names (curl, curl-libs) but some only under the
+      // source package: the binary's own records decide first, the source's fill in.
+      const source = pkg.source?.name && pkg.source.name !== pkg.name ? pkg.source.name : undefined;
+      return plan.namespaces.flatMap(({ namespace, reason }) => [
+        { namespace, name: pkg.name, nameKind: 'binary' as const, reason },
+        ...(source
+          ? [
+              {
+                namespace,
+                name: source,
+                nameKind: 'source' as const,
+                reason: `${reason}; source package ${source}`,
+              },
+            ]
+          : []),
+      ]);
+    }
+    const name = pkg.source?.name ?? pkg.name;
     return plan.namespaces.map(({ namespace, reason }) => ({
       namespace,
       name,

@@ -187,6 +187,17 @@ export interface VectorSet {
   moreThan?: number;
 }
 
+/**
+ * The usual pair of vector files: `${stem}.txt`, hand-written upstream, and `${stem}-generated.txt`, which
+ * must hold more than `generatedMoreThan` cases.
+ */
+export function vectorPair(stem: string, generatedMoreThan: number): VectorSet[] {
+  return [
+    { label: 'hand-written', file: `${stem}.txt` },
+    { label: 'generated', file: `${stem}-generated.txt`, moreThan: generatedMoreThan },
+  ];
+}
+
 /** What a scheme's shared tests need; everything else stays in the scheme's own test file. */
 export interface SchemeSuite {
   vectors?: readonly VectorSet[];

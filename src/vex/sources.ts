@@ -7,14 +7,11 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import type { Dispatcher } from 'undici';
 import { KeelsonError, toKeelsonError } from '../core/errors.js';
 import { array, object, ShapeError } from '../core/json-shape.js';
-import type { TokenCache } from '../image/registry/auth.js';
-import { RegistryClient } from '../image/registry/client.js';
-import type { RegistryCredentials } from '../image/registry/credentials.js';
+import type { RegistryClient } from '../image/registry/client.js';
 import { manifestReference, parseReference } from '../image/registry/reference.js';
-import type { RetryOptions } from '../image/registry/retry.js';
+import { type RegistryConnectionOptions, registryClientFor } from '../image/registry/source.js';
 import type { ImageSource } from '../image/types.js';
 import {
   attestationStatements,
@@ -227,15 +224,7 @@ async function locate(realRoot: string, location: string): Promise<string | unde
 // ---------------------------------------------------------------------------------------------
 // (b) OCI referrers
 
-export interface ReferrerVexOptions {
-  insecureRegistries?: string[];
-  dockerConfigDir?: string;
-  credentials?: RegistryCredentials | null;
-  env?: NodeJS.ProcessEnv;
-  dispatcher?: Dispatcher;
-  retry?: RetryOptions;
-  timeoutMs?: number;
-  tokenCache?: TokenCache;
+export interface ReferrerVexOptions extends RegistryConnectionOptions {
   /** Most referrer manifests read per subject digest (default 64). */
   maxReferrers?: number;
   /** Largest attestation blob read (default 16 MiB). */
@@ -263,17 +252,7 @@ export async function fetchReferrerVex(
   const identity = source.identity;
   if (identity.sourceType !== 'registry' || !identity.reference || !identity.manifestDigest) return result;
   const ref = parseReference(identity.reference);
-  const client = new RegistryClient({
-    registry: ref.registry,
-    ...(options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {}),
-    ...(options.dockerConfigDir ? { dockerConfigDir: options.dockerConfigDir } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.tokenCache ? { tokenCache: options.tokenCache } : {}),
-  });
+  const client = registryClientFor(ref, options);
   try {
     const subjects = [identity.manifestDigest];
     try {

@@ -315,7 +315,7 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
     }
   });
 
-  test('Photon 5.0 (real rpmdb sample): binary names, every Photon status, other branches ignored', async () => {
+  test('Photon 5.0 (real rpmdb sample): binary names then source names, every Photon status, other branches ignored', async () => {
     const result = await scanJson(join(repoRoot, 'samples', 'photon-5-demo.oci.tar'), dbDir, [
       '--show-suppressed',
     ]);
@@ -329,12 +329,16 @@ describe('keelson scan: hardened vendors with synthetic feeds in their own forma
         'glibc CVE-2099-0405 affected fix=- ns=photon:5.0 lookup=glibc src=photon',
         'openssl CVE-2099-0406 will_not_fix fix=- ns=photon:5.0 lookup=openssl src=photon',
         'curl CVE-2099-0407 under_investigation fix=- ns=photon:5.0 lookup=curl src=photon',
-        // Keyed on the binary `openssl`: openssl-libs (same source) is not affected by it.
         'openssl CVE-2099-0408 affected fix=3.0.13-4.ph5 ns=photon:5.0 lookup=openssl src=photon',
+        // Records filed only under the source package reach its subpackages (the libraries are what is
+        // vulnerable); a record of the subpackage's own (CVE-2099-0402, CVE-2099-0401) decides first.
+        'curl-libs CVE-2099-0407 under_investigation fix=- ns=photon:5.0 lookup=curl src=photon',
+        'openssl-libs CVE-2099-0406 will_not_fix fix=- ns=photon:5.0 lookup=openssl src=photon',
+        'openssl-libs CVE-2099-0408 affected fix=3.0.13-4.ph5 ns=photon:5.0 lookup=openssl src=photon',
       ].sort(),
     );
     for (const f of result.findings) {
-      assert.equal(f.match.nameKind, 'binary');
+      assert.equal(f.match.nameKind, f.match.lookupName === f.package.name ? 'binary' : 'source');
       assert.equal(f.match.scheme, 'rpm');
     }
   });

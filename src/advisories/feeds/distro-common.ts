@@ -4,7 +4,7 @@
  * Advisory skeleton. Pure code: no I/O.
  */
 import { KeelsonError } from '../../core/errors.js';
-import type { Advisory, FeedFile, VendorSeverity } from '../types.js';
+import type { Advisory, FeedFile, ImportSink, VendorSeverity } from '../types.js';
 
 /** Longest id, package name or version we accept; longer values are malformed records, not data. */
 export const MAX_TOKEN = 512;
@@ -90,6 +90,52 @@ export function invalidToken(value: unknown, what: string): string | undefined {
   if (/[\s\u0000-\u001f]/.test(value))
     return `${what} contains whitespace or control characters: ${quote(value)}`;
   return undefined;
+}
+
+/** One usable record of a package → vulnerability id → record map; `at` locates it for skip messages. */
+export interface PackageVulnRecord {
+  pkg: string;
+  id: string;
+  record: JsonObject;
+  at: string;
+}
+
+/**
+ * The records of a `{<package>:{<vulnerability id>:{…}}}` document (Debian tracker, Echo), in document
+ * order. Unusable package names (`nameWhat` names them in the reason), ids and records are skipped with
+ * a reason on `sink` as they are reached.
+ */
+export function* packageVulnRecords(
+  file: FeedFile,
+  doc: JsonObject,
+  sink: ImportSink,
+  nameWhat: string,
+): Generator<PackageVulnRecord> {
+  for (const [pkg, cves] of Object.entries(doc)) {
+    const where = `${file.path}: ${quote(pkg, 60)}`;
+    const badPkg = invalidToken(pkg, nameWhat);
+    if (badPkg) {
+      sink.skip(where, badPkg);
+      continue;
+    }
+    if (!isObject(cves)) {
+      sink.skip(where, `expected an object of vulnerabilities, found ${describeValue(cves)}`);
+      continue;
+    }
+    for (const [id, record] of Object.entries(cves)) {
+      const at = `${where}.${quote(id, 60)}`;
+      const badId = invalidId(id);
+      if (badId) {
+        sink.skip(at, badId);
+        continue;
+      }
+      if (!isObject(record)) {
+        sink.skip(at, `expected an object, found ${describeValue(record)}`);
+        continue;
+      }
+      yield { pkg, id, record, at };
+    }
+  }
 }
 
 export function clipText(text: string): string {

@@ -1,8 +1,8 @@
 import type { PackageRecord, Warning } from '../../core/types.js';
+import { type CentralDirectory, readCentralDirectory, readZipEntry, type ZipEntry } from '../../core/zip.js';
 import type { FileFacts } from '../types.js';
 import { hasJavaArchiveExtension } from './archive-name.js';
 import { identifyArchive } from './identify.js';
-import { type CentralDirectory, readCentralDirectory, readZipEntry, type ZipEntry } from './zip.js';
 
 export interface JavaArchiveLimits {
   /** Levels of nested archives opened below the scanned file (`a.ear!/b.war!/c.jar` is depth 2). */

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { type ErrorContext, KeelsonError, toKeelsonError } from '../../core/errors.js';
 import type { ImageIdentity, LayerRef, Platform } from '../../core/types.js';
 import {
@@ -14,24 +13,32 @@ import {
   selectPlatform,
 } from '../manifest.js';
 import type { ImageSource, OpenOptions } from '../types.js';
-import type { TokenCache } from './auth.js';
-import { type FetchedManifest, MAX_CONFIG_BYTES, RegistryClient } from './client.js';
-import type { RegistryCredentials } from './credentials.js';
-import { formatReference, manifestReference, parseReference } from './reference.js';
-import type { RetryOptions } from './retry.js';
+import {
+  type FetchedManifest,
+  MAX_CONFIG_BYTES,
+  RegistryClient,
+  type RegistryClientOptions,
+} from './client.js';
+import { formatReference, type ImageReference, manifestReference, parseReference } from './reference.js';
 
-export interface RegistryOpenOptions extends OpenOptions {
-  /** Dispatcher for every request (tests inject a MockAgent). */
-  dispatcher?: Dispatcher;
-  retry?: RetryOptions;
-  /** Network timeout in milliseconds (connect, headers, pauses in a body). */
-  timeoutMs?: number;
-  /** Credentials to use instead of the docker config's; null forces anonymous access. */
-  credentials?: RegistryCredentials | null;
-  /** Environment for the docker config lookup and credential helpers (default process.env). */
-  env?: NodeJS.ProcessEnv;
-  /** Share bearer tokens between images of the same registry. */
-  tokenCache?: TokenCache;
+/** How to reach a registry: every RegistryClient option except the registry itself. */
+export type RegistryConnectionOptions = Omit<RegistryClientOptions, 'registry'>;
+
+export interface RegistryOpenOptions extends OpenOptions, RegistryConnectionOptions {}
+
+/** A client for the registry `ref` names, given only the connection options that are set. */
+export function registryClientFor(ref: ImageReference, options: RegistryConnectionOptions): RegistryClient {
+  return new RegistryClient({
+    registry: ref.registry,
+    ...(options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {}),
+    ...(options.dockerConfigDir ? { dockerConfigDir: options.dockerConfigDir } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.tokenCache ? { tokenCache: options.tokenCache } : {}),
+  });
 }
 
 /**
@@ -43,17 +50,7 @@ export async function openRegistryImage(
   options: RegistryOpenOptions = {},
 ): Promise<ImageSource> {
   const ref = parseReference(target);
-  const client = new RegistryClient({
-    registry: ref.registry,
-    ...(options.insecureRegistries ? { insecureRegistries: options.insecureRegistries } : {}),
-    ...(options.dockerConfigDir ? { dockerConfigDir: options.dockerConfigDir } : {}),
-    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.tokenCache ? { tokenCache: options.tokenCache } : {}),
-  });
+  const client = registryClientFor(ref, options);
   const context: ErrorContext = { image: target };
   try {
     const wanted = options.platform ?? DEFAULT_PLATFORM;

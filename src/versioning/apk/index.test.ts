@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { assertAscending, schemeTests } from '../test-vectors.js';
+import { assertAscending, schemeTests, vectorPair } from '../test-vectors.js';
 import { apk, isWellFormedApk } from './index.js';
 
 const suffix = fc
@@ -22,10 +22,7 @@ const generated = fc
 
 describe('apk', () => {
   schemeTests(apk, {
-    vectors: [
-      { label: 'hand-written', file: 'alpine-versions.txt' },
-      { label: 'generated', file: 'alpine-versions-generated.txt', moreThan: 13_000 },
-    ],
+    vectors: vectorPair('alpine-versions', 13_000),
     generated,
     // Only well-formed versions obey the order laws; apk orders malformed ones leniently.
     sample: { filter: isWellFormedApk, moreThan: 1000, label: 'well-formed vector versions' },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { assertAscending, assertEqualForms, schemeTests } from '../test-vectors.js';
+import { assertAscending, assertEqualForms, schemeTests, vectorPair } from '../test-vectors.js';
 import { dpkg } from './index.js';
 
 const piece = fc.stringMatching(/^[0-9A-Za-z.+~]{0,6}$/);
@@ -13,10 +13,7 @@ const generated = fc
 
 describe('dpkg', () => {
   schemeTests(dpkg, {
-    vectors: [
-      { label: 'hand-written', file: 'debian-versions.txt' },
-      { label: 'generated', file: 'debian-versions-generated.txt', moreThan: 14_000 },
-    ],
+    vectors: vectorPair('debian-versions', 14_000),
     generated,
     hostile: { good: '1.0' },
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { assertAscending, assertEqualForms, schemeTests } from '../test-vectors.js';
+import { assertAscending, assertEqualForms, schemeTests, vectorPair } from '../test-vectors.js';
 import { maven } from './index.js';
 
 const qualifier = fc.constantFrom(
@@ -32,10 +32,7 @@ const generated = fc
 
 describe('maven', () => {
   schemeTests(maven, {
-    vectors: [
-      { label: 'hand-written', file: 'maven-versions.txt' },
-      { label: 'generated', file: 'maven-versions-generated.txt', moreThan: 14_000 },
-    ],
+    vectors: vectorPair('maven-versions', 14_000),
     generated,
     hostile: { good: '1.0' },
   });

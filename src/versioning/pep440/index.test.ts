@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { assertAscending, assertEqualForms, schemeTests } from '../test-vectors.js';
+import { assertAscending, assertEqualForms, schemeTests, vectorPair } from '../test-vectors.js';
 import { isPep440, pep440 } from './index.js';
 
 const sep = fc.constantFrom('', '.', '-', '_');
@@ -27,10 +27,7 @@ const generated = fc
 
 describe('pep440', () => {
   schemeTests(pep440, {
-    vectors: [
-      { label: 'hand-written', file: 'pypi-versions.txt' },
-      { label: 'generated', file: 'pypi-versions-generated.txt', moreThan: 12_000 },
-    ],
+    vectors: vectorPair('pypi-versions', 12_000),
     generated,
     sample: { label: 'vector versions (PEP 440 and legacy)' },
     hostile: { good: '1.0' },

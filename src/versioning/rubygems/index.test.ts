@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { assertAscending, assertEqualForms, schemeTests } from '../test-vectors.js';
+import { assertAscending, assertEqualForms, schemeTests, vectorPair } from '../test-vectors.js';
 import { rubygems } from './index.js';
 
 const segment = fc.oneof(
@@ -14,10 +14,7 @@ const generated = fc
 
 describe('rubygems', () => {
   schemeTests(rubygems, {
-    vectors: [
-      { label: 'hand-written', file: 'rubygems-versions.txt' },
-      { label: 'generated', file: 'rubygems-versions-generated.txt', moreThan: 4000 },
-    ],
+    vectors: vectorPair('rubygems-versions', 4000),
     generated,
     hostile: { good: '1.0', extra: [`1${'.a'.repeat(100)}!`] },
   });

@@ -3,17 +3,16 @@
  * images say `VERSION_ID=12`, so the importer needs the map. Sources, best first:
  *
  * 1. distro-info-data's `debian.csv` when it is part of the import (authoritative, also gives EOL dates);
- * 2. the feed itself: security uploads carry the major in their version (`5.8.0-1+deb12u1`,
- *    `98.0-1~deb11u1`), so a majority vote over each codename's `<codename>`/`<codename>-security`
- *    versions and fixed versions (tracker JSON and DSA list) names its major. This also covers
- *    releases newer than this code once they get their first security upload;
- * 3. a small table of released codenames below, for releases the data says nothing about
- *    (e.g. a tracker JSON without any `+debNNuM` version for `trixie` yet).
+ * 2. a small table of released codenames below: facts that never change, so data can never override them
+ *    (a backport versioned `+deb12u1` filed under bullseye must not make bullseye 12);
+ * 3. the feed itself, for codenames released after this code: security uploads carry the major in their
+ *    version (`5.8.0-1+deb14u1`), so a majority vote over each codename's `<codename>`/`<codename>-security`
+ *    versions and fixed versions (tracker JSON and DSA list) names its major.
  *
  * `sid` (unstable) has no number and maps to `unstable`.
  */
 
-/** Released Debian codenames and their majors (facts that never change; used only as a fallback). */
+/** Released Debian codenames and their majors (facts that never change). */
 export const RELEASED_CODENAMES: ReadonlyMap<string, string> = new Map([
   ['squeeze', '6'],
   ['wheezy', '7'],
@@ -106,8 +105,8 @@ export function resolveCodenames(
     const fromData = derived.get(codename);
     const fromTable = RELEASED_CODENAMES.get(codename);
     if (fromCsv) out.set(codename, { major: fromCsv, from: 'distro-info' });
-    else if (fromData) out.set(codename, { major: fromData, from: 'data' });
     else if (fromTable) out.set(codename, { major: fromTable, from: 'table' });
+    else if (fromData) out.set(codename, { major: fromData, from: 'data' });
   }
   return out;
 }

@@ -80,7 +80,7 @@ describe('debian-tracker importer on the real tracker sample', () => {
       ],
     );
 
-    // +debNNuM versions name bookworm/bullseye/buster/stretch; jessie and trixie come from the table.
+    // Released codenames come from the table (data agrees here, but may never override it).
     assert.deepEqual(JSON.parse(sink.metas.get('debian-codenames')!), {
       jessie: '8',
       stretch: '9',
@@ -91,10 +91,10 @@ describe('debian-tracker importer on the real tracker sample', () => {
     });
     assert.deepEqual(JSON.parse(sink.metas.get('debian-codename-sources')!), {
       jessie: 'table',
-      stretch: 'data',
-      buster: 'data',
-      bullseye: 'data',
-      bookworm: 'data',
+      stretch: 'table',
+      buster: 'table',
+      bullseye: 'table',
+      bookworm: 'table',
       trixie: 'table',
     });
     assert.equal(sink.metas.has('debian-eol'), false, 'no companion file: EOL is not derivable');
@@ -168,6 +168,24 @@ describe('debian-tracker importer on the real tracker sample', () => {
     );
     assert.equal(sink.one('TEMP-0000000-A1B2C3').affected[0]!.status, 'affected');
     assert.deepEqual(JSON.parse(sink.metas.get('debian-unmapped-codenames')!), ['duke']);
+  });
+
+  test('data names only codenames the table does not know: a stray +deb12u1 under bullseye changes nothing', async () => {
+    const sink = await importAll(importer, [
+      json('json', {
+        pkg: {
+          'CVE-2024-0003': {
+            releases: {
+              bullseye: { status: 'resolved', fixed_version: '1.0-1+deb12u1', urgency: 'low' },
+              forky: { status: 'resolved', fixed_version: '1.0-1+deb14u1', urgency: 'low' },
+            },
+          },
+          'CVE-2024-0004': { releases: { bullseye: { status: 'resolved', fixed_version: '1.0-1+deb12u2' } } },
+        },
+      }),
+    ]);
+    assert.deepEqual(JSON.parse(sink.metas.get('debian-codenames')!), { bullseye: '11', forky: '14' });
+    assert.deepEqual(JSON.parse(sink.metas.get('debian-codename-sources')!), { bullseye: 'table', forky: 'data' });
   });
 
   test('recognizes the tracker JSON, the DSA list and debian.csv, not other feeds', () => {

@@ -18,11 +18,11 @@ import {
   AdvisoryGroups,
   clipText,
   describeValue,
-  invalidId,
   invalidToken,
   isObject,
   type JsonObject,
   joinUrl,
+  packageVulnRecords,
   parseError,
   parseJsonFile,
   quote,
@@ -184,74 +184,52 @@ export const importer: FeedImporter = {
     // Pass 2: advisories, one per vulnerability id across packages.
     const groups = new AdvisoryGroups(NAME);
     for (const { file, doc } of trackers) {
-      for (const [pkg, cves] of Object.entries(doc)) {
-        const where = `${file.path}: ${quote(pkg, 60)}`;
-        const badPkg = invalidToken(pkg, 'source package name');
-        if (badPkg) {
-          sink.skip(where, badPkg);
+      for (const { pkg, id, record: cve, at } of packageVulnRecords(file, doc, sink, 'source package name')) {
+        const releases = cve.releases;
+        // An empty `releases` is serialised as [] upstream; it just has nothing to say.
+        if (Array.isArray(releases) && releases.length === 0) continue;
+        if (!isObject(releases)) {
+          sink.skip(`${at}.releases`, `expected an object, found ${describeValue(releases)}`);
           continue;
         }
-        if (!isObject(cves)) {
-          sink.skip(where, `expected an object of vulnerabilities, found ${describeValue(cves)}`);
-          continue;
+        const advisory = groups.get(id);
+        advisory.url ??= `https://security-tracker.debian.org/tracker/${encodeURIComponent(id)}`;
+        if (!advisory.details && typeof cve.description === 'string' && cve.description.trim()) {
+          advisory.details = clipText(cve.description.trim());
         }
-        for (const [id, cve] of Object.entries(cves)) {
-          const at = `${where}.${quote(id, 60)}`;
-          const badId = invalidId(id);
-          if (badId) {
-            sink.skip(at, badId);
+        if (typeof cve.debianbug === 'number' && Number.isSafeInteger(cve.debianbug) && cve.debianbug > 0) {
+          const url = `https://bugs.debian.org/${cve.debianbug}`;
+          if (!advisory.references.some((r) => r.url === url))
+            advisory.references.push({ type: 'REPORT', url });
+        }
+        for (const [codename, release] of Object.entries(releases)) {
+          const rat = `${at}.releases.${quote(codename, 40)}`;
+          if (!CODENAME.test(codename)) {
+            sink.skip(rat, `invalid codename ${quote(codename)}`);
             continue;
           }
-          if (!isObject(cve)) {
-            sink.skip(at, `expected an object, found ${describeValue(cve)}`);
+          if (!isObject(release)) {
+            sink.skip(rat, `expected an object, found ${describeValue(release)}`);
             continue;
           }
-          const releases = cve.releases;
-          // An empty `releases` is serialised as [] upstream; it just has nothing to say.
-          if (Array.isArray(releases) && releases.length === 0) continue;
-          if (!isObject(releases)) {
-            sink.skip(`${at}.releases`, `expected an object, found ${describeValue(releases)}`);
+          const verdict = verdictFor(release);
+          if (typeof verdict === 'string') {
+            sink.skip(rat, verdict);
             continue;
           }
-          const advisory = groups.get(id);
-          advisory.url ??= `https://security-tracker.debian.org/tracker/${encodeURIComponent(id)}`;
-          if (!advisory.details && typeof cve.description === 'string' && cve.description.trim()) {
-            advisory.details = clipText(cve.description.trim());
-          }
-          if (typeof cve.debianbug === 'number' && Number.isSafeInteger(cve.debianbug) && cve.debianbug > 0) {
-            const url = `https://bugs.debian.org/${cve.debianbug}`;
-            if (!advisory.references.some((r) => r.url === url))
-              advisory.references.push({ type: 'REPORT', url });
-          }
-          for (const [codename, release] of Object.entries(releases)) {
-            const rat = `${at}.releases.${quote(codename, 40)}`;
-            if (!CODENAME.test(codename)) {
-              sink.skip(rat, `invalid codename ${quote(codename)}`);
-              continue;
-            }
-            if (!isObject(release)) {
-              sink.skip(rat, `expected an object, found ${describeValue(release)}`);
-              continue;
-            }
-            const verdict = verdictFor(release);
-            if (typeof verdict === 'string') {
-              sink.skip(rat, verdict);
-              continue;
-            }
-            const entry: AffectedEntry = {
-              namespace: namespaceOf(codename),
-              packageName: pkg,
-              nameKind: 'source',
-              scheme: 'dpkg',
-              status: verdict.status,
-              ranges: verdict.fixed ? [{ introduced: '0', fixed: verdict.fixed }] : [],
-              versions: [],
-            };
-            const severity = severityFor(release.urgency);
-            if (severity) entry.severity = severity;
-            if (verdict.note) entry.notes = clipText(verdict.note);
-            advisory.affected.push(entry);
-          }
+          const entry: AffectedEntry = {
+            namespace: namespaceOf(codename),
+            packageName: pkg,
+            nameKind: 'source',
+            scheme: 'dpkg',
+            status: verdict.status,
+            ranges: verdict.fixed ? [{ introduced: '0', fixed: verdict.fixed }] : [],
+            versions: [],
+          };
+          const severity = severityFor(release.urgency);
+          if (severity) entry.severity = severity;
+          if (verdict.note) entry.notes = clipText(verdict.note);
+          advisory.affected.push(entry);
         }
       }
     }

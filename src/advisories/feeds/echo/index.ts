@@ -7,13 +7,12 @@ import type { FeedFile, FeedImporter, Fetcher, ImportSink } from '../../types.js
 import {
   AdvisoryGroups,
   describeValue,
-  invalidId,
   invalidToken,
   isObject,
   joinUrl,
+  packageVulnRecords,
   parseError,
   parseJsonFile,
-  quote,
   sniff,
 } from '../distro-common.js';
 
@@ -42,47 +41,25 @@ export const importer: FeedImporter = {
       if (!isObject(doc))
         throw parseError(file, `not the Echo advisory feed: top level is ${describeValue(doc)}`);
       const groups = new AdvisoryGroups(NAME);
-      for (const [pkg, cves] of Object.entries(doc)) {
-        const where = `${file.path}: ${quote(pkg, 60)}`;
-        const badPkg = invalidToken(pkg, 'package name');
-        if (badPkg) {
-          sink.skip(where, badPkg);
-          continue;
-        }
-        if (!isObject(cves)) {
-          sink.skip(where, `expected an object of vulnerabilities, found ${describeValue(cves)}`);
-          continue;
-        }
-        for (const [id, record] of Object.entries(cves)) {
-          const at = `${where}.${quote(id, 60)}`;
-          const badId = invalidId(id);
-          if (badId) {
-            sink.skip(at, badId);
+      for (const { pkg, id, record, at } of packageVulnRecords(file, doc, sink, 'package name')) {
+        const fixed = record.fixed_version;
+        if (fixed !== undefined && fixed !== null) {
+          const bad = invalidToken(fixed, 'fixed_version');
+          if (bad) {
+            sink.skip(at, bad);
             continue;
           }
-          if (!isObject(record)) {
-            sink.skip(at, `expected an object, found ${describeValue(record)}`);
-            continue;
-          }
-          const fixed = record.fixed_version;
-          if (fixed !== undefined && fixed !== null) {
-            const bad = invalidToken(fixed, 'fixed_version');
-            if (bad) {
-              sink.skip(at, bad);
-              continue;
-            }
-          }
-          const fixedVersion = typeof fixed === 'string' ? fixed : undefined;
-          groups.get(id).affected.push({
-            namespace: 'echo',
-            packageName: pkg,
-            nameKind: 'source',
-            scheme: 'dpkg',
-            status: fixedVersion ? 'fixed' : 'affected',
-            ranges: fixedVersion ? [{ introduced: '0', fixed: fixedVersion }] : [],
-            versions: [],
-          });
         }
+        const fixedVersion = typeof fixed === 'string' ? fixed : undefined;
+        groups.get(id).affected.push({
+          namespace: 'echo',
+          packageName: pkg,
+          nameKind: 'source',
+          scheme: 'dpkg',
+          status: fixedVersion ? 'fixed' : 'affected',
+          ranges: fixedVersion ? [{ introduced: '0', fixed: fixedVersion }] : [],
+          versions: [],
+        });
       }
       for (const advisory of groups.values()) sink.advisory(advisory);
     }

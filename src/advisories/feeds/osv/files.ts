@@ -5,8 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { readCentralDirectory, readZipEntry } from '../../../analyzers/java/zip.js';
 import { isKeelsonError, KeelsonError } from '../../../core/errors.js';
+import { readCentralDirectory, readZipEntry } from '../../../core/zip.js';
 import { TarParser } from '../../../layers/tar.js';
 import type { FeedFile, ImportSink } from '../../types.js';
 

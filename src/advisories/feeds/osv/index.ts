@@ -2,7 +2,7 @@
  * Generic OSV importer for language ecosystems (osv.dev `<Ecosystem>/all.zip`, loose OSV JSON files or
  * folders of them). OS ecosystems (Alpine, Debian, Ubuntu…) and vendor feeds have their own importers.
  */
-import { readCentralDirectory, readZipEntry } from '../../../analyzers/java/zip.js';
+import { readCentralDirectory, readZipEntry } from '../../../core/zip.js';
 import type { SchemeName } from '../../../versioning/types.js';
 import type { FeedFile, FeedImporter, Fetcher } from '../../types.js';
 import { rebase } from './download.js';

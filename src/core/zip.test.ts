@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { KeelsonError } from '../../core/errors.js';
+import { KeelsonError } from './errors.js';
 import { readCentralDirectory, readZipEntry, type ZipEntry } from './zip.js';
 
 function zip(files: Record<string, string | Uint8Array>, level: 0 | 6 = 6): Buffer {

@@ -1,6 +1,6 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { inflateRawSync } from 'node:zlib';
-import { KeelsonError } from '../../core/errors.js';
+import { KeelsonError } from './errors.js';
 
 /**
  * A bounded zip reader for untrusted archives. fflate's `unzipSync` is not used for reading: it trusts
