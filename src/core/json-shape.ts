@@ -1,7 +1,7 @@
 /**
  * A strict, tiny reader for untrusted JSON on the scan's hot path (manifests, configs), where loading a
  * schema library would cost more start-up time than the whole warm scan. Each reader names the JSON
- * path of what is wrong.
+ * path of what is wrong. Also the JSON basics the feed importers and VEX parsers share.
  */
 export class ShapeError extends Error {
   constructor(
@@ -12,28 +12,61 @@ export class ShapeError extends Error {
   }
 }
 
-type Obj = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
-function describe(value: unknown): string {
+/** True for a JSON object (not null, not an array). */
+export function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** What a JSON value is, for messages: `null`, `an array`, `an object`, `a string`… */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-export function object(value: unknown, path: string): Obj {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ShapeError(path, `expected an object, found ${describe(value)}`);
+/** Why JSON text did not parse: the parser's message and, when it gives a position, the 1-based line. */
+export interface JsonSyntaxProblem {
+  message: string;
+  line?: number;
+  cause: unknown;
+}
+
+/** Parses JSON text after dropping a byte-order mark; a syntax error is returned, not thrown. */
+export function parseJsonText(text: string): { value: unknown } | { problem: JsonSyntaxProblem } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return { value: JSON.parse(body) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const position = /position (\d+)/.exec(message);
+    const problem: JsonSyntaxProblem = { message, cause: err };
+    if (position) problem.line = lineAt(body, Number(position[1]));
+    return { problem };
   }
-  return value as Obj;
+}
+
+/** 1-based line of `offset`, counted without copying the text (feeds can be hundreds of MB). */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
+}
+
+export function object(value: unknown, path: string): JsonObject {
+  if (!isObject(value)) throw new ShapeError(path, `expected an object, found ${describeValue(value)}`);
+  return value;
 }
 
 export function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new ShapeError(path, `expected an array, found ${describe(value)}`);
+  if (!Array.isArray(value)) throw new ShapeError(path, `expected an array, found ${describeValue(value)}`);
   return value;
 }
 
 export function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw new ShapeError(path, `expected a string, found ${describe(value)}`);
+  if (typeof value !== 'string')
+    throw new ShapeError(path, `expected a string, found ${describeValue(value)}`);
   return value;
 }
 
@@ -44,7 +77,8 @@ export function optionalString(value: unknown, path: string): string | undefined
 
 export function optionalBoolean(value: unknown, path: string): boolean | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw new ShapeError(path, `expected a boolean, found ${describe(value)}`);
+  if (typeof value !== 'boolean')
+    throw new ShapeError(path, `expected a boolean, found ${describeValue(value)}`);
   return value;
 }
 

@@ -2,7 +2,7 @@
  * Severity, EPSS and KEV for a finding. The vendor's rating comes first (it knows how the package is
  * built and used in its distro); NVD's CVSS fills in when the vendor gives none.
  */
-import type { AdvisoryDb, AffectedRow } from '../advisories/db/reader.js';
+import type { AdvisoryDetails, AffectedRow, Enrichment } from '../advisories/db/reader.js';
 import type { Finding, SeverityLevel, SeverityRating } from './types.js';
 
 export function levelFromScore(score: number): SeverityLevel {
@@ -15,14 +15,24 @@ export function levelFromScore(score: number): SeverityLevel {
 
 const CVE = /^CVE-\d{4}-\d+$/;
 
-export function enrich(finding: Finding, rows: readonly AffectedRow[], db: AdvisoryDb): void {
+/** The CVE ids a finding is known by (its id and aliases): what enrichment is looked up by. */
+export function cveIds(finding: Finding): string[] {
+  return [finding.id, ...finding.aliases].filter((id) => CVE.test(id));
+}
+
+export function enrich(
+  finding: Finding,
+  rows: readonly AffectedRow[],
+  details: ReadonlyMap<number, AdvisoryDetails>,
+  data: Enrichment,
+): void {
   const ratings: SeverityRating[] = [];
   for (const row of rows) {
     if (row.severity && row.severity.level !== 'unknown')
       ratings.push({ level: row.severity.level, source: row.source, method: 'vendor' });
   }
   for (const row of rows) {
-    for (const s of row.severities) {
+    for (const s of details.get(row.rid)?.severities ?? []) {
       if (s.score === undefined) continue;
       ratings.push({
         level: levelFromScore(s.score),
@@ -33,11 +43,11 @@ export function enrich(finding: Finding, rows: readonly AffectedRow[], db: Advis
       });
     }
   }
-  const cves = [finding.id, ...finding.aliases].filter((id) => CVE.test(id));
+  const cves = cveIds(finding);
   for (const cve of cves) {
-    const nvd = db
-      .cvss(cve)
-      .sort((a, b) => Number(b.primary) - Number(a.primary) || b.version.localeCompare(a.version));
+    const nvd = [...(data.cvss.get(cve) ?? [])].sort(
+      (a, b) => Number(b.primary) - Number(a.primary) || b.version.localeCompare(a.version),
+    );
     for (const c of nvd)
       ratings.push({
         level: levelFromScore(c.score),
@@ -50,14 +60,14 @@ export function enrich(finding: Finding, rows: readonly AffectedRow[], db: Advis
   finding.severities = ratings;
   finding.severity = ratings[0] ?? { level: 'unknown', source: 'none', method: 'none' };
   for (const cve of cves) {
-    const epss = db.epss(cve);
+    const epss = data.epss.get(cve);
     if (epss && !finding.epss)
       finding.epss = {
         score: epss.score,
         percentile: epss.percentile,
         ...(epss.date ? { date: epss.date } : {}),
       };
-    const kev = db.kev(cve);
+    const kev = data.kev.get(cve);
     if (kev && !finding.kev)
       finding.kev = {
         dateAdded: kev.dateAdded,

@@ -10,7 +10,7 @@ import { inInterval } from '../versioning/range.js';
 import { scheme as versionScheme } from '../versioning/registry.js';
 import { InvalidVersionError, type SchemeName } from '../versioning/types.js';
 import type { VexStatement } from '../vex/types.js';
-import { enrich } from './enrich.js';
+import { cveIds, enrich } from './enrich.js';
 import { lookupsFor, type OsPlan, planOs } from './namespaces.js';
 import type { Finding, FindingPackage, Lookup } from './types.js';
 import { applyVex, type VexPolicy } from './vex-overlay.js';
@@ -41,12 +41,26 @@ export function matchInventory(
       message: `${osPackages.length} OS packages were not matched: ${plan.unsupported}`,
     });
 
+  // Every lookup of every package first, batched per namespace: one query per few hundred names.
+  const lookups = inventory.packages.map((pkg) => lookupsFor(pkg, inventory, plan));
+  const names = new Map<string, string[]>();
+  for (const lookup of lookups.flat())
+    names.set(lookup.namespace, [...(names.get(lookup.namespace) ?? []), lookup.name]);
+  const rowsByNamespace = new Map(
+    [...names].map(([namespace, list]) => [namespace, db.affectedMany(namespace, list)]),
+  );
+  const rowsFor = (lookup: Lookup) => rowsByNamespace.get(lookup.namespace)?.get(lookup.name) ?? [];
+
+  const matched = inventory.packages.flatMap((pkg, i) => matchPackage(pkg, lookups[i]!, rowsFor));
+  const enrichment = db.enrichment(matched.flatMap(({ finding }) => cveIds(finding)));
+  const details = db.details(matched.flatMap(({ rows }) => rows.map((r) => r.rid)));
   const findings: Finding[] = [];
-  for (const pkg of inventory.packages) {
-    for (const { finding, rows } of matchPackage(pkg, inventory, plan, db)) {
-      enrich(finding, rows, db);
-      findings.push(finding);
-    }
+  for (const { finding, rows, decidedBy } of matched) {
+    const about = details.get(decidedBy.rid);
+    if (about?.summary) finding.summary = about.summary;
+    if (about?.url) finding.url = about.url;
+    enrich(finding, rows, details, enrichment);
+    findings.push(finding);
   }
 
   const policy: VexPolicy = vexPolicy(inventory, plan, db, options);
@@ -160,17 +174,23 @@ export function describeConstraint(ranges: VersionInterval[], versions: string[]
   return parts.length ? parts.join('; ') : 'all versions';
 }
 
+/** A finding with the records it was decided from (for enrichment) and the deciding one. */
+interface Matched {
+  finding: Finding;
+  rows: AffectedRow[];
+  decidedBy: AffectedRow;
+}
+
 /** All findings for one package: the first lookup that knows a vulnerability decides it. */
 function matchPackage(
   pkg: Package,
-  inventory: Inventory,
-  plan: OsPlan,
-  db: AdvisoryDb,
-): { finding: Finding; rows: AffectedRow[] }[] {
+  lookups: readonly Lookup[],
+  rowsFor: (lookup: Lookup) => readonly AffectedRow[],
+): Matched[] {
   const decided = new Map<string, { lookup: Lookup; rows: AffectedRow[] }>();
-  for (const lookup of lookupsFor(pkg, inventory, plan)) {
+  for (const lookup of lookups) {
     const byVuln = new Map<string, AffectedRow[]>();
-    for (const row of db.affected(lookup.namespace, lookup.name)) {
+    for (const row of rowsFor(lookup)) {
       if (row.withdrawn) continue;
       const key = canonicalId(row);
       if (decided.has(key)) continue;
@@ -179,10 +199,18 @@ function matchPackage(
     for (const [key, rows] of byVuln) decided.set(key, { lookup, rows });
   }
 
-  const out: { finding: Finding; rows: AffectedRow[] }[] = [];
+  const out: Matched[] = [];
   for (const [id, { lookup, rows }] of decided) {
     const finding = decide(id, pkg, lookup, rows);
-    if (finding) out.push({ finding, rows });
+    if (finding)
+      out.push({
+        finding,
+        rows,
+        decidedBy:
+          rows.find(
+            (r) => r.advisoryId === finding.dataSource.advisoryId && r.source === finding.dataSource.source,
+          ) ?? rows[0]!,
+      });
   }
   return out;
 }
@@ -209,8 +237,6 @@ function decide(id: string, pkg: Package, lookup: Lookup, rows: AffectedRow[]): 
     fixedVersions: [...new Set(verdict.fixed)],
     severity: { level: 'unknown', source: 'none', method: 'none' },
     severities: [],
-    ...(row.summary ? { summary: row.summary } : {}),
-    ...(row.url || row.references[0] ? { url: row.url ?? row.references[0]!.url } : {}),
     dataSource: { source: row.source, advisoryId: row.advisoryId },
     match: {
       namespace: lookup.namespace,

@@ -1,11 +1,11 @@
 /** Shared input handling for the VEX parsers: size cap, JSON decoding, shape errors → PARSE_ERROR. */
 import { KeelsonError } from '../core/errors.js';
-import { ShapeError } from '../core/json-shape.js';
+import { type JsonObject, parseJsonText, ShapeError } from '../core/json-shape.js';
 
 /** The largest VEX document any parser accepts (DHI's consolidated dhi.vex.json is a few MB). */
 export const MAX_VEX_BYTES = 64 * 1024 * 1024;
 
-export type Json = Record<string, unknown>;
+export type Json = JsonObject;
 
 /** Decodes a JSON document (UTF-8, optional BOM), or throws PARSE_ERROR naming the file and line. */
 export function decodeJson(input: Uint8Array | string, file: string): unknown {
@@ -17,21 +17,15 @@ export function decodeJson(input: Uint8Array | string, file: string): unknown {
       { file },
     );
   }
-  let text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    throw new KeelsonError(
-      'PARSE_ERROR',
-      `not valid JSON: ${message.slice(0, 200)}`,
-      { file, ...(line ? { line } : {}) },
-      { cause: err },
-    );
-  }
+  const parsed = parseJsonText(typeof input === 'string' ? input : Buffer.from(input).toString('utf8'));
+  if ('value' in parsed) return parsed.value;
+  const { message, line, cause } = parsed.problem;
+  throw new KeelsonError(
+    'PARSE_ERROR',
+    `not valid JSON: ${message.slice(0, 200)}`,
+    { file, ...(line ? { line } : {}) },
+    { cause },
+  );
 }
 
 /** Runs a shape reader, turning its ShapeError into PARSE_ERROR that names the file and JSON path. */

@@ -10,7 +10,6 @@ import type {
   AffectedEntry,
   AffectedStatus,
   NameKind,
-  Reference,
   ScoredSeverity,
   VendorSeverity,
   VersionInterval,
@@ -24,16 +23,19 @@ export function defaultDbDir(): string {
   return join(base, 'keelson', 'db');
 }
 
-/** An affected entry joined with its advisory: what the matcher works from. */
-export interface AffectedRow
-  extends AffectedEntry,
-    Pick<
-      Advisory,
-      'aliases' | 'summary' | 'url' | 'published' | 'modified' | 'withdrawn' | 'references' | 'severities'
-    > {
+/**
+ * An affected entry with the advisory fields matching needs (id, aliases, withdrawn). The rest of the
+ * advisory (texts, references, CVSS vectors) is read with `details()` only for entries that matched.
+ */
+export interface AffectedRow extends AffectedEntry, Pick<Advisory, 'aliases' | 'withdrawn'> {
+  /** The advisory's row id, for `details()`. */
+  rid: number;
   source: string;
   advisoryId: string;
 }
+
+/** `url`: the advisory's own, else its first reference. */
+export type AdvisoryDetails = Pick<Advisory, 'summary' | 'url' | 'published' | 'modified' | 'severities'>;
 
 export interface CvssRow {
   cve: string;
@@ -73,55 +75,65 @@ export interface SourceStatus {
   meta: Record<string, string>;
 }
 
-interface RawAffected {
-  source: string;
-  id: string;
-  aliases: string;
-  summary: string | null;
-  url: string | null;
-  published: string | null;
-  modified: string | null;
-  withdrawn: string | null;
-  refs: string;
-  severities: string;
-  namespace: string;
-  package: string;
-  name_kind: string;
-  scheme: string;
-  status: string;
-  ranges: string;
-  versions: string;
-  purl: string | null;
-  severity: string | null;
-  notes: string | null;
+/** A row of the affected query, in its column order. */
+type RawAffected = [
+  rid: number,
+  source: string,
+  id: string,
+  aliases: string,
+  withdrawn: string | null,
+  packageName: string,
+  nameKind: string,
+  scheme: string,
+  status: string,
+  ranges: string,
+  versions: string,
+  purl: string | null,
+  severity: string | null,
+  notes: string | null,
+];
+
+/** Read-only access to the advisory database. */
+/** Lookups are batched: one query per chunk of names or ids instead of one per package or CVE. */
+const CHUNK = 256;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** Enrichment for a set of CVEs: CVSS ratings, EPSS scores and KEV entries, keyed by CVE. */
+export interface Enrichment {
+  cvss: Map<string, CvssRow[]>;
+  epss: Map<string, EpssRow>;
+  kev: Map<string, KevRow>;
 }
 
 /** Read-only access to the advisory database. */
 export class AdvisoryDb {
-  private readonly statements: {
-    affected: BetterSqlite3.Statement;
-    cvss: BetterSqlite3.Statement;
-    kev: BetterSqlite3.Statement;
-    epss: BetterSqlite3.Statement;
-    vexAll: BetterSqlite3.Statement;
-  };
+  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
     readonly path: string,
-  ) {
-    this.statements = {
-      affected: db.prepare(
-        `SELECT a.source, a.id, a.aliases, a.summary, a.url, a.published, a.modified, a.withdrawn, a.refs, a.severities,
-                f.namespace, f.package, f.name_kind, f.scheme, f.status, f.ranges, f.versions, f.purl, f.severity, f.notes
-         FROM affected f JOIN advisories a ON a.rid = f.advisory
-         WHERE f.namespace = ? AND f.package = ?`,
-      ),
-      cvss: db.prepare('SELECT * FROM cvss WHERE cve = ?'),
-      kev: db.prepare('SELECT * FROM kev WHERE cve = ?'),
-      epss: db.prepare('SELECT * FROM epss WHERE cve = ?'),
-      vexAll: db.prepare('SELECT source, statement FROM vex'),
-    };
+  ) {}
+
+  /** A statement with `n` placeholders in its IN list, prepared once. */
+  private statement(
+    kind: string,
+    n: number,
+    sql: (placeholders: string) => string,
+    raw = false,
+  ): BetterSqlite3.Statement {
+    const key = `${kind}:${n}`;
+    let s = this.prepared.get(key);
+    if (!s) {
+      s = this.db.prepare(sql(new Array(n).fill('?').join(',')));
+      if (raw) s.raw(true);
+      this.prepared.set(key, s);
+    }
+    return s;
   }
 
   /** Opens `<dbDir>/advisories.db`; a missing database is an error that says how to get one. */
@@ -135,6 +147,8 @@ export class AdvisoryDb {
     let db: BetterSqlite3.Database;
     try {
       db = sqlite()(path, { readonly: true, fileMustExist: true });
+      // Lookups jump around a large file: map it instead of copying pages through read() calls.
+      db.pragma('mmap_size = 2147483648');
       const version = (
         db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
           | { value: string }
@@ -159,47 +173,101 @@ export class AdvisoryDb {
 
   /** Every affected entry for a package name in a namespace. */
   affected(namespace: string, packageName: string): AffectedRow[] {
-    return (this.statements.affected.all(namespace, packageName) as RawAffected[]).map(toAffectedRow);
+    return this.affectedMany(namespace, [packageName]).get(packageName) ?? [];
   }
 
-  cvss(cve: string): CvssRow[] {
-    return (this.statements.cvss.all(cve) as Record<string, unknown>[]).map((r) => ({
-      cve: String(r.cve),
-      version: String(r.version),
-      vector: String(r.vector),
-      score: Number(r.score),
-      severity: String(r.severity),
-      scoredBy: String(r.scored_by),
-      primary: r.is_primary === 1,
-    }));
+  /** Every affected entry for each of `names` in a namespace, by name (names without entries are absent). */
+  affectedMany(namespace: string, names: readonly string[]): Map<string, AffectedRow[]> {
+    const out = new Map<string, AffectedRow[]>();
+    for (const chunk of chunks([...new Set(names)])) {
+      // Rows as arrays, not objects: with thousands of rows per scan, per-row object building dominated.
+      const rows = this.statement(
+        'affected',
+        chunk.length,
+        (p) =>
+          `SELECT a.rid, a.source, a.id, a.aliases, a.withdrawn,
+                  f.package, f.name_kind, f.scheme, f.status, f.ranges, f.versions, f.purl, f.severity, f.notes
+           FROM affected f JOIN advisories a ON a.rid = f.advisory
+           WHERE f.namespace = ? AND f.package IN (${p})`,
+        true,
+      ).all(namespace, ...chunk) as RawAffected[];
+      for (const raw of rows) {
+        const row = toAffectedRow(namespace, raw);
+        const list = out.get(row.packageName);
+        if (list) list.push(row);
+        else out.set(row.packageName, [row]);
+      }
+    }
+    return out;
   }
 
-  kev(cve: string): KevRow | undefined {
-    const r = this.statements.kev.get(cve) as Record<string, string | null> | undefined;
-    if (!r) return undefined;
-    return {
-      cve,
-      dateAdded: String(r.date_added),
-      ...(r.due_date ? { dueDate: r.due_date } : {}),
-      ...(r.ransomware ? { ransomware: r.ransomware } : {}),
-      ...(r.name ? { name: r.name } : {}),
-    };
+  /** What a finding shows of its advisory (by row id), read only for the entries that matched. */
+  details(rids: readonly number[]): Map<number, AdvisoryDetails> {
+    const out = new Map<number, AdvisoryDetails>();
+    for (const chunk of chunks([...new Set(rids)])) {
+      const rows = this.statement(
+        'details',
+        chunk.length,
+        (p) =>
+          `SELECT rid, summary, coalesce(url, json_extract(refs, '$[0].url')), published, modified, severities
+           FROM advisories WHERE rid IN (${p})`,
+        true,
+      ).all(...chunk) as [number, string | null, string | null, string | null, string | null, string][];
+      for (const [rid, summary, url, published, modified, severities] of rows)
+        out.set(rid, {
+          ...(summary ? { summary } : {}),
+          ...(url ? { url } : {}),
+          ...(published ? { published } : {}),
+          ...(modified ? { modified } : {}),
+          severities: severities === '[]' ? [] : (JSON.parse(severities) as ScoredSeverity[]),
+        });
+    }
+    return out;
   }
 
-  epss(cve: string): EpssRow | undefined {
-    const r = this.statements.epss.get(cve) as Record<string, unknown> | undefined;
-    if (!r) return undefined;
-    return {
-      cve,
-      score: Number(r.score),
-      percentile: Number(r.percentile),
-      ...(r.date ? { date: String(r.date) } : {}),
-    };
+  /** CVSS, EPSS and KEV for a set of CVE ids, in a few queries. */
+  enrichment(cves: readonly string[]): Enrichment {
+    const result: Enrichment = { cvss: new Map(), epss: new Map(), kev: new Map() };
+    for (const chunk of chunks([...new Set(cves)])) {
+      const cvss = this.statement('cvss', chunk.length, (p) => `SELECT * FROM cvss WHERE cve IN (${p})`);
+      for (const r of cvss.all(...chunk) as Record<string, unknown>[]) {
+        const row: CvssRow = {
+          cve: String(r.cve),
+          version: String(r.version),
+          vector: String(r.vector),
+          score: Number(r.score),
+          severity: String(r.severity),
+          scoredBy: String(r.scored_by),
+          primary: r.is_primary === 1,
+        };
+        result.cvss.set(row.cve, [...(result.cvss.get(row.cve) ?? []), row]);
+      }
+      const epss = this.statement('epss', chunk.length, (p) => `SELECT * FROM epss WHERE cve IN (${p})`);
+      for (const r of epss.all(...chunk) as Record<string, unknown>[])
+        result.epss.set(String(r.cve), {
+          cve: String(r.cve),
+          score: Number(r.score),
+          percentile: Number(r.percentile),
+          ...(r.date ? { date: String(r.date) } : {}),
+        });
+      const kev = this.statement('kev', chunk.length, (p) => `SELECT * FROM kev WHERE cve IN (${p})`);
+      for (const r of kev.all(...chunk) as Record<string, string | null>[])
+        result.kev.set(String(r.cve), {
+          cve: String(r.cve),
+          dateAdded: String(r.date_added),
+          ...(r.due_date ? { dueDate: r.due_date } : {}),
+          ...(r.ransomware ? { ransomware: r.ransomware } : {}),
+          ...(r.name ? { name: r.name } : {}),
+        });
+    }
+    return result;
   }
 
   /** VEX statements stored by feed importers (e.g. DHI's), with the source that stored them. */
   vexStatements(): { source: string; statement: VexStatement }[] {
-    return (this.statements.vexAll.all() as { source: string; statement: string }[]).map((r) => ({
+    return (
+      this.db.prepare('SELECT source, statement FROM vex').all() as { source: string; statement: string }[]
+    ).map((r) => ({
       source: r.source,
       statement: JSON.parse(r.statement) as VexStatement,
     }));
@@ -229,27 +297,24 @@ export class AdvisoryDb {
   }
 }
 
-function toAffectedRow(r: RawAffected): AffectedRow {
+function toAffectedRow(namespace: string, r: RawAffected): AffectedRow {
+  const [rid, source, id, aliases, withdrawn, packageName, nameKind, scheme, status, ranges, versions] = r;
+  const [purl, severity, notes] = [r[11], r[12], r[13]];
   return {
-    source: r.source,
-    advisoryId: r.id,
-    aliases: JSON.parse(r.aliases) as string[],
-    ...(r.summary ? { summary: r.summary } : {}),
-    ...(r.url ? { url: r.url } : {}),
-    ...(r.published ? { published: r.published } : {}),
-    ...(r.modified ? { modified: r.modified } : {}),
-    ...(r.withdrawn ? { withdrawn: r.withdrawn } : {}),
-    references: JSON.parse(r.refs) as Reference[],
-    severities: JSON.parse(r.severities) as ScoredSeverity[],
-    namespace: r.namespace,
-    packageName: r.package,
-    nameKind: r.name_kind as NameKind,
-    scheme: r.scheme as SchemeName,
-    status: r.status as AffectedStatus,
-    ranges: JSON.parse(r.ranges) as VersionInterval[],
-    versions: JSON.parse(r.versions) as string[],
-    ...(r.purl ? { purl: r.purl } : {}),
-    ...(r.severity ? { severity: JSON.parse(r.severity) as VendorSeverity } : {}),
-    ...(r.notes ? { notes: r.notes } : {}),
+    rid,
+    source,
+    advisoryId: id,
+    aliases: aliases === '[]' ? [] : (JSON.parse(aliases) as string[]),
+    ...(withdrawn ? { withdrawn } : {}),
+    namespace,
+    packageName,
+    nameKind: nameKind as NameKind,
+    scheme: scheme as SchemeName,
+    status: status as AffectedStatus,
+    ranges: JSON.parse(ranges) as VersionInterval[],
+    versions: versions === '[]' ? [] : (JSON.parse(versions) as string[]),
+    ...(purl ? { purl } : {}),
+    ...(severity ? { severity: JSON.parse(severity) as VendorSeverity } : {}),
+    ...(notes ? { notes } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * Advisory skeleton. Pure code: no I/O.
  */
 import { KeelsonError } from '../../core/errors.js';
+import { describeValue, isObject, type JsonObject, parseJsonText } from '../../core/json-shape.js';
 import type { Advisory, FeedFile, ImportSink, VendorSeverity } from '../types.js';
 
 /** Longest id, package name or version we accept; longer values are malformed records, not data. */
@@ -11,17 +12,8 @@ export const MAX_TOKEN = 512;
 /** Free text (descriptions, notes) is cut here so one hostile record cannot bloat the database. */
 export const MAX_TEXT = 64 * 1024;
 
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
+// Re-exported so the importers take all their JSON helpers from here.
+export { describeValue, isObject, type JsonObject } from '../../core/json-shape.js';
 
 /** A value quoted for a message, shortened so a 10 MB string does not end up in a log line. */
 export function quote(value: string, max = 80): string {
@@ -41,13 +33,10 @@ export function parseJsonFile(file: FeedFile, feed: string): unknown {
     // Buffers past V8's string limit cannot be decoded at all.
     throw parseError(file, `not a ${feed} file: too large to read (${file.bytes.length} bytes)`, err);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw parseError(file, `not a ${feed} file: invalid JSON (${why.slice(0, 200)})`, err);
-  }
+  const parsed = parseJsonText(text);
+  if ('value' in parsed) return parsed.value;
+  const { message, cause } = parsed.problem;
+  throw parseError(file, `not a ${feed} file: invalid JSON (${message.slice(0, 200)})`, cause);
 }
 
 /** The first and last few KiB of a file as text, for cheap content sniffing in `recognizes`. */
