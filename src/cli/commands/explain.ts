@@ -15,7 +15,9 @@ export function explainFinding(f: Finding): string {
     `  affected    ${f.match.constraint}${f.match.scheme ? ` (${f.match.scheme} version order)` : ''}`,
   ];
   if (f.match.comparedVersion)
-    lines.push(`  compared    source version ${f.match.comparedVersion} (the feed publishes source versions)`);
+    lines.push(
+      `  compared    source version ${f.match.comparedVersion} (the feed publishes source versions)`,
+    );
   if (f.match.versionError)
     lines.push(`  WARNING     ${f.match.versionError}: reported as affected, not ignored`);
   lines.push(

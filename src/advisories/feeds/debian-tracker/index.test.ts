@@ -185,7 +185,10 @@ describe('debian-tracker importer on the real tracker sample', () => {
       }),
     ]);
     assert.deepEqual(JSON.parse(sink.metas.get('debian-codenames')!), { bullseye: '11', forky: '14' });
-    assert.deepEqual(JSON.parse(sink.metas.get('debian-codename-sources')!), { bullseye: 'table', forky: 'data' });
+    assert.deepEqual(JSON.parse(sink.metas.get('debian-codename-sources')!), {
+      bullseye: 'table',
+      forky: 'data',
+    });
   });
 
   test('recognizes the tracker JSON, the DSA list and debian.csv, not other feeds', () => {
