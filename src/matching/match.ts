@@ -114,7 +114,6 @@ function findingPackage(pkg: Package): FindingPackage {
 interface Verdict {
   affected: boolean;
   fixed: string[];
-  constraint: string;
   versionError?: string;
 }
 
@@ -123,21 +122,19 @@ export function evaluate(
   row: Pick<AffectedRow, 'status' | 'ranges' | 'versions' | 'scheme'>,
   version: string,
 ): Verdict {
-  const constraint = describeConstraint(row.ranges, row.versions);
-  if (row.status === 'not_affected') return { affected: false, fixed: [], constraint };
+  if (row.status === 'not_affected') return { affected: false, fixed: [] };
   if (!row.ranges.length && !row.versions.length) {
     // No bounds: every version is affected (Debian `open`, Echo `{}`), except a `fixed` record with no version.
-    return { affected: row.status !== 'fixed', fixed: [], constraint };
+    return { affected: row.status !== 'fixed', fixed: [] };
   }
   const compare = versionScheme(row.scheme).compare;
   try {
     if (row.versions.some((v) => v === version || compare(v, version) === 0))
-      return { affected: true, fixed: fixesAbove(row.ranges, version, row.scheme), constraint };
+      return { affected: true, fixed: fixesAbove(row.ranges, version, row.scheme) };
     const hits = row.ranges.filter((r) => inInterval(row.scheme, version, r));
     return {
       affected: hits.length > 0,
       fixed: hits.flatMap((r) => (r.fixed && r.fixed !== '0' ? [r.fixed] : [])),
-      constraint,
     };
   } catch (err) {
     if (!(err instanceof InvalidVersionError)) throw err;
@@ -145,7 +142,6 @@ export function evaluate(
     return {
       affected: true,
       fixed: row.ranges.flatMap((r) => (r.fixed && r.fixed !== '0' ? [r.fixed] : [])),
-      constraint,
       versionError: err.message,
     };
   }
@@ -191,7 +187,6 @@ function matchPackage(
   for (const lookup of lookups) {
     const byVuln = new Map<string, AffectedRow[]>();
     for (const row of rowsFor(lookup)) {
-      if (row.withdrawn) continue;
       const key = canonicalId(row);
       if (decided.has(key)) continue;
       byVuln.set(key, [...(byVuln.get(key) ?? []), row]);
@@ -226,12 +221,9 @@ function comparedVersion(pkg: Package, lookup: Lookup): string {
 }
 
 function decide(id: string, pkg: Package, lookup: Lookup, rows: AffectedRow[]): Finding | undefined {
-  const aliases = [...new Set(rows.flatMap((r) => [r.advisoryId, ...r.aliases]))]
-    .filter((a) => a !== id)
-    .sort();
   const base = (row: AffectedRow, verdict: Verdict): Finding => ({
     id,
-    aliases,
+    aliases: [...new Set(rows.flatMap((r) => [r.advisoryId, ...r.aliases]))].filter((a) => a !== id).sort(),
     package: findingPackage(pkg),
     status: row.status === 'fixed' ? 'affected' : row.status,
     fixedVersions: [...new Set(verdict.fixed)],
@@ -243,7 +235,7 @@ function decide(id: string, pkg: Package, lookup: Lookup, rows: AffectedRow[]): 
       lookupName: lookup.name,
       nameKind: lookup.nameKind,
       scheme: row.scheme,
-      constraint: verdict.constraint,
+      constraint: describeConstraint(row.ranges, row.versions),
       source: row.source,
       advisoryId: row.advisoryId,
       namespaceReason: lookup.reason,
@@ -258,7 +250,7 @@ function decide(id: string, pkg: Package, lookup: Lookup, rows: AffectedRow[]): 
   // any other record for the same vulnerability and package.
   const notAffected = rows.find((r) => r.status === 'not_affected');
   if (notAffected) {
-    const finding = base(notAffected, { affected: false, fixed: [], constraint: describeConstraint([], []) });
+    const finding = base(notAffected, { affected: false, fixed: [] });
     finding.suppressed = {
       kind: 'vendor-status',
       status: 'not_affected',

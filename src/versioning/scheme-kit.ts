@@ -35,6 +35,8 @@ function baseReason(version: unknown, opts: SchemeOptions): string | undefined {
   return undefined;
 }
 
+const MEMO_LIMIT = 100_000;
+
 /** Build a scheme from a parser (value or `Invalid`) and a comparator of parsed values. */
 export function defineScheme<T>(
   name: SchemeName,
@@ -42,7 +44,10 @@ export function defineScheme<T>(
   cmp: (a: T, b: T) => number,
   opts: SchemeOptions = {},
 ): VersionScheme {
-  const parseOrReason = (version: string): T | Invalid => {
+  // Matching compares the same few thousand versions over and over (every range bound of every record):
+  // parse each string once. Parsed values are never mutated; the cache is emptied when it grows large.
+  const memo = new Map<string, T | Invalid>();
+  const parseOnce = (version: string): T | Invalid => {
     const reason = baseReason(version, opts);
     if (reason !== undefined) return invalid(reason);
     try {
@@ -51,6 +56,16 @@ export function defineScheme<T>(
       // A parser bug must still read as "invalid", never as a crash of the caller.
       return invalid(`unparseable (${err instanceof Error ? err.message : String(err)})`);
     }
+  };
+  const parseOrReason = (version: string): T | Invalid => {
+    if (typeof version !== 'string') return parseOnce(version);
+    let p = memo.get(version);
+    if (p === undefined) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      p = parseOnce(version);
+      memo.set(version, p);
+    }
+    return p;
   };
   const parsed = (version: string): T => {
     const p = parseOrReason(version);

@@ -24,10 +24,13 @@ export function defaultDbDir(): string {
 }
 
 /**
- * An affected entry with the advisory fields matching needs (id, aliases, withdrawn). The rest of the
- * advisory (texts, references, CVSS vectors) is read with `details()` only for entries that matched.
+ * An affected entry of a current (not withdrawn) advisory, with what matching needs: the advisory's id and
+ * aliases, the entry's status, ranges and versions. The rest (texts, references, CVSS vectors) is read
+ * with `details()` only for entries that matched.
  */
-export interface AffectedRow extends AffectedEntry, Pick<Advisory, 'aliases' | 'withdrawn'> {
+export interface AffectedRow
+  extends Omit<AffectedEntry, 'nameKind' | 'purl' | 'notes'>,
+    Pick<Advisory, 'aliases'> {
   /** The advisory's row id, for `details()`. */
   rid: number;
   source: string;
@@ -75,22 +78,17 @@ export interface SourceStatus {
   meta: Record<string, string>;
 }
 
-/** A row of the affected query, in its column order. */
-type RawAffected = [
-  rid: number,
-  source: string,
+/** A row of the affected query, in its column order; `entry` is the JSON the writer stores. */
+type RawAffected = [rid: number, source: string, packageName: string, entry: string];
+
+type Entry = [
   id: string,
-  aliases: string,
-  withdrawn: string | null,
-  packageName: string,
-  nameKind: string,
-  scheme: string,
-  status: string,
-  ranges: string,
-  versions: string,
-  purl: string | null,
-  severity: string | null,
-  notes: string | null,
+  aliases: string[],
+  status: AffectedStatus,
+  scheme: SchemeName,
+  ranges: VersionInterval[],
+  versions: string[],
+  severity: VendorSeverity | null,
 ];
 
 /** Read-only access to the advisory database. */
@@ -185,10 +183,8 @@ export class AdvisoryDb {
         'affected',
         chunk.length,
         (p) =>
-          `SELECT a.rid, a.source, a.id, a.aliases, a.withdrawn,
-                  f.package, f.name_kind, f.scheme, f.status, f.ranges, f.versions, f.purl, f.severity, f.notes
-           FROM affected f JOIN advisories a ON a.rid = f.advisory
-           WHERE f.namespace = ? AND f.package IN (${p})`,
+          `SELECT advisory, source, package, entry FROM affected
+           WHERE namespace = ? AND package IN (${p}) AND withdrawn = 0`,
         true,
       ).all(namespace, ...chunk) as RawAffected[];
       for (const raw of rows) {
@@ -298,23 +294,20 @@ export class AdvisoryDb {
 }
 
 function toAffectedRow(namespace: string, r: RawAffected): AffectedRow {
-  const [rid, source, id, aliases, withdrawn, packageName, nameKind, scheme, status, ranges, versions] = r;
-  const [purl, severity, notes] = [r[11], r[12], r[13]];
-  return {
+  const [rid, source, packageName, entry] = r;
+  const [id, aliases, status, scheme, ranges, versions, severity] = JSON.parse(entry) as Entry;
+  const row: AffectedRow = {
     rid,
     source,
     advisoryId: id,
-    aliases: aliases === '[]' ? [] : (JSON.parse(aliases) as string[]),
-    ...(withdrawn ? { withdrawn } : {}),
+    aliases,
     namespace,
     packageName,
-    nameKind: nameKind as NameKind,
-    scheme: scheme as SchemeName,
-    status: status as AffectedStatus,
-    ranges: JSON.parse(ranges) as VersionInterval[],
-    versions: versions === '[]' ? [] : (JSON.parse(versions) as string[]),
-    ...(purl ? { purl } : {}),
-    ...(severity ? { severity: JSON.parse(severity) as VendorSeverity } : {}),
-    ...(notes ? { notes } : {}),
+    scheme,
+    status,
+    ranges,
+    versions,
   };
+  if (severity) row.severity = severity;
+  return row;
 }

@@ -3,7 +3,7 @@
  * enrichment (CVSS, KEV, EPSS) and VEX statements, each row tagged with the source that produced it so a
  * source can be replaced on its own.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,13 +40,12 @@ CREATE TABLE IF NOT EXISTS affected (
   namespace TEXT NOT NULL,
   package TEXT NOT NULL,
   name_kind TEXT NOT NULL,
-  scheme TEXT NOT NULL,
-  status TEXT NOT NULL,
-  ranges TEXT NOT NULL,
-  versions TEXT NOT NULL,
+  withdrawn INTEGER NOT NULL,
   purl TEXT,
-  severity TEXT,
-  notes TEXT
+  notes TEXT,
+  -- What matching reads, as one JSON array (one parse per row on the hot path):
+  -- [advisory id, aliases, status, scheme, ranges, versions, vendor severity or null]
+  entry TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS affected_lookup ON affected (namespace, package);
 CREATE INDEX IF NOT EXISTS affected_source ON affected (source);

@@ -158,8 +158,8 @@ async function importSource(db: BetterSqlite3.Database, job: SourceJob, when: Da
        ON CONFLICT (source, id) DO UPDATE SET aliases = excluded.aliases RETURNING rid`,
     ),
     affected: db.prepare(
-      `INSERT INTO affected (advisory, source, namespace, package, name_kind, scheme, status, ranges, versions, purl, severity, notes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO affected (advisory, source, namespace, package, name_kind, withdrawn, purl, notes, entry)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     alias: db.prepare('INSERT INTO aliases (source, alias, advisory) VALUES (?, ?, ?)'),
     cvss: db.prepare(
@@ -198,13 +198,10 @@ async function importSource(db: BetterSqlite3.Database, job: SourceJob, when: Da
           e.namespace,
           e.packageName,
           e.nameKind,
-          e.scheme,
-          e.status,
-          JSON.stringify(e.ranges),
-          JSON.stringify(e.versions),
+          a.withdrawn ? 1 : 0,
           e.purl ?? null,
-          e.severity ? JSON.stringify(e.severity) : null,
           e.notes ?? null,
+          JSON.stringify([a.id, a.aliases, e.status, e.scheme, e.ranges, e.versions, e.severity ?? null]),
         );
         counts.affected++;
       }
