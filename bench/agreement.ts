@@ -80,16 +80,6 @@ const RULES: Rule[] = [
     },
   },
   {
-    name: 'photon-source-vs-binary-name',
-    explain: (d, ctx) => {
-      const bucket = photonBucket(ctx);
-      const source = sourceOf(ctx, d.pkg);
-      if (d.kind !== 'only Trivy' || ctx.family !== 'photon' || !bucket || source === d.pkg) return undefined;
-      if (!entry(ctx, bucket, source, d.id) || entry(ctx, bucket, d.pkg, d.id)) return undefined;
-      return `Trivy looks Photon packages up by source RPM (\`${source}\`); keelson by binary RPM name (formats.md §4.4: \`pkg\` is the binary name), and the feed names only \`${source}\``;
-    },
-  },
-  {
     name: 'trivy-secdb-cve-only',
     explain: (d, ctx) => {
       if (d.kind !== 'only keelson' || /^CVE-/.test(d.id)) return undefined;
