@@ -2,6 +2,7 @@
  * Readers for the loosely typed fields npm manifests and lock files share. Values come from untrusted
  * JSON, so every reader checks types and returns undefined for anything it does not recognise.
  */
+import { isObject } from '../../core/json-shape.js';
 
 /** `license` as a string or `{type}`, or the legacy `licenses` array of strings or `{type}` objects. */
 export function readLicenses(license: unknown, legacyLicenses?: unknown): string[] | undefined {
@@ -28,9 +29,8 @@ export function readAuthor(author: unknown): string | undefined {
   return name ?? email;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** A JSON object (not null, not an array). */
+export const isRecord = isObject;
 
 function nonEmpty(text: string): string | undefined {
   const trimmed = text.trim();

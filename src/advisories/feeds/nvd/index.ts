@@ -3,6 +3,7 @@
  * Enrichment only: NVD never decides whether a package is affected, so no advisories are produced.
  */
 import { KeelsonError } from '../../../core/errors.js';
+import { isObject, type JsonObject } from '../../../core/json-shape.js';
 import type { CvssRecord, FeedFile, FeedImporter, Fetcher, ImportSink } from '../../types.js';
 import { rebase } from '../osv/download.js';
 import { gunzipBounded, head, isGzip } from '../osv/files.js';
@@ -22,11 +23,7 @@ const METRIC_VERSIONS: ReadonlyArray<[string, CvssRecord['version']]> = [
 ];
 const VERSIONS = new Set<string>(['2.0', '3.0', '3.1', '4.0']);
 
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+type Obj = JsonObject;
 
 /** The qualitative rating for a score when NVD left it out (CVSS v3/v4 bands; v2 has no NONE/CRITICAL). */
 function severityBand(score: number, version: CvssRecord['version']): string {

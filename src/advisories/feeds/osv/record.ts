@@ -4,6 +4,8 @@
  * packages are named. Structural problems (id, affected, ranges, events, versions) skip the entry or
  * the record with a reason; descriptive fields of the wrong type (summary, references…) are dropped.
  */
+
+import { isObject, type JsonObject } from '../../../core/json-shape.js';
 import type { SchemeName } from '../../../versioning/types.js';
 import type {
   Advisory,
@@ -64,13 +66,9 @@ const MAX_DETAILS = 100_000;
 const RANGE_TYPES = new Set(['ECOSYSTEM', 'SEMVER']);
 const SEVERITY_TYPES = new Set<ScoredSeverity['type']>(['CVSS_V2', 'CVSS_V3', 'CVSS_V4']);
 
-type Obj = Record<string, unknown>;
+type Obj = JsonObject;
 
 class EntryProblem extends Error {}
-
-function isObject(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function optionalText(value: unknown, max: number): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;

@@ -3,15 +3,12 @@
  * record (or a list of records), forwards advisories and skips to the sink, and counts what it left out.
  */
 import { KeelsonError } from '../../../core/errors.js';
+import { isObject, type JsonObject } from '../../../core/json-shape.js';
 import type { Advisory, FeedFile, ImportSink } from '../../types.js';
 import { type ExpandLimits, expandFeedFile, type FeedDocument, type JsonRead, readJson } from './files.js';
 import { type OsvParseOptions, parseOsvRecord } from './record.js';
 
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+type Obj = JsonObject;
 
 /** An OSV index (`all.json`): a list of `{id, modified}` pointing at the records, not a record itself. */
 export function isOsvIndex(value: unknown): boolean {
