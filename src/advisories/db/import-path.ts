@@ -8,7 +8,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { KeelsonError } from '../../core/errors.js';
 import { TarParser } from '../../layers/tar.js';
-import { feedImporter, feedImporters } from '../feeds/registry.js';
+import { feedImporter, feedImporters, requireFeedImporter } from '../feeds/registry.js';
 import type { FeedFile, FeedImporter } from '../types.js';
 import { readGzipTar } from './gzip-tar.js';
 import type { SourceJob } from './writer.js';
@@ -23,7 +23,7 @@ const DOCUMENTATION = /^(README|PROVENANCE|LICENSE|NOTICE|COPYING)(\.[a-z]+)?$|\
 export async function jobsFromPath(path: string, options: { source?: string } = {}): Promise<SourceJob[]> {
   const info = await lstat(path).catch(() => undefined);
   if (!info) throw new KeelsonError('TARGET_NOT_FOUND', `${path} does not exist`, { file: path });
-  const forced = options.source ? requireImporter(options.source) : undefined;
+  const forced = options.source ? requireFeedImporter(options.source) : undefined;
   let files: FeedFile[];
   if (info.isDirectory()) {
     const demo = await readDemoFlag(path);
@@ -55,7 +55,7 @@ export async function jobsFromPath(path: string, options: { source?: string } = 
     const demo = files.some((f) => f.path.endsWith(FEEDS_MANIFEST) && isDemoManifest(f.bytes));
     if (top.size)
       return [...top].map(([name, list]) => ({
-        importer: requireImporter(name),
+        importer: requireFeedImporter(name),
         files: list,
         origin: path,
         demo,
@@ -68,16 +68,6 @@ export async function jobsFromPath(path: string, options: { source?: string } = 
     });
   files = [{ path: basename(path), bytes: await readFile(path) }];
   return group(files, forced, path, false);
-}
-
-function requireImporter(name: string): FeedImporter {
-  const importer = feedImporter(name);
-  if (!importer)
-    throw new KeelsonError(
-      'INVALID_ARGUMENT',
-      `unknown feed source "${name}" (known: ${feedImporters.map((i) => i.name).join(', ')})`,
-    );
-  return importer;
 }
 
 function isDemoManifest(bytes: Buffer): boolean {

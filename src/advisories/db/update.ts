@@ -1,6 +1,5 @@
 /** `keelson db update`: download sources from upstream and rebuild them atomically. */
-import { KeelsonError } from '../../core/errors.js';
-import { feedImporter, feedImporters } from '../feeds/registry.js';
+import { feedImporters, requireFeedImporter } from '../feeds/registry.js';
 import type { Fetcher } from '../types.js';
 import { httpFetcher } from './fetch.js';
 import { type SourceOutcome, updateDatabase } from './writer.js';
@@ -17,17 +16,7 @@ export async function updateFromUpstream(
   dbDir: string,
   options: UpdateOptions = {},
 ): Promise<SourceOutcome[]> {
-  const importers = options.sources?.length
-    ? options.sources.map((name) => {
-        const importer = feedImporter(name);
-        if (!importer)
-          throw new KeelsonError(
-            'INVALID_ARGUMENT',
-            `unknown feed source "${name}" (known: ${feedImporters.map((i) => i.name).join(', ')})`,
-          );
-        return importer;
-      })
-    : feedImporters;
+  const importers = options.sources?.length ? options.sources.map(requireFeedImporter) : feedImporters;
   const fetch = options.fetch ?? httpFetcher();
   return updateDatabase(
     dbDir,

@@ -1,4 +1,5 @@
 /** The one list of feed importers: `db update`, `db import` and `db status` know feeds only through it. */
+import { KeelsonError } from '../../core/errors.js';
 import type { FeedImporter } from '../types.js';
 import { importer as alpineSecdb } from './alpine-secdb/index.js';
 import { importer as chainguardOsv } from './chainguard-osv/index.js';
@@ -36,4 +37,15 @@ export const feedImporters: readonly FeedImporter[] = [
 
 export function feedImporter(name: string): FeedImporter | undefined {
   return feedImporters.find((i) => i.name === name);
+}
+
+/** The importer named `name`, or an INVALID_ARGUMENT error listing the known ones. */
+export function requireFeedImporter(name: string): FeedImporter {
+  const importer = feedImporter(name);
+  if (!importer)
+    throw new KeelsonError(
+      'INVALID_ARGUMENT',
+      `unknown feed source "${name}" (known: ${feedImporters.map((i) => i.name).join(', ')})`,
+    );
+  return importer;
 }
