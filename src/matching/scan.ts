@@ -23,7 +23,20 @@ export interface ScanOptions extends InventoryOptions {
 
 export const DEFAULT_MAX_DB_AGE_HOURS = 7 * 24;
 
+/** A scan's result with the inventory it was made from (reports such as CycloneDX list both). */
+export interface ScanOutcome {
+  result: ScanResult;
+  inventory: Inventory;
+}
+
 export async function scanTarget(target: string, options: ScanOptions = {}): Promise<ScanResult> {
+  return (await scanTargetWithInventory(target, options)).result;
+}
+
+export async function scanTargetWithInventory(
+  target: string,
+  options: ScanOptions = {},
+): Promise<ScanOutcome> {
   // Open the database first: a missing one is reported before any image is read.
   const db = AdvisoryDb.open(options.dbDir ?? defaultDbDir());
   try {
@@ -31,7 +44,7 @@ export async function scanTarget(target: string, options: ScanOptions = {}): Pro
     const { statements, warnings } = await imageVex(inventory, options);
     const result = scanInventory(inventory, db, { ...options, vex: [...(options.vex ?? []), ...statements] });
     result.warnings.push(...warnings);
-    return result;
+    return { result, inventory };
   } finally {
     db.close();
   }

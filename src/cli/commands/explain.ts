@@ -44,7 +44,7 @@ export function explainFinding(f: Finding): string {
 }
 
 export async function explainCommand(target: string, vulnerability: string, flags: ScanFlags): Promise<void> {
-  const result = await runScan(target, flags);
+  const { result } = await runScan(target, flags);
   reportScanWarnings(result);
   const wanted = vulnerability.toUpperCase();
   const matches = result.findings.filter((f) =>

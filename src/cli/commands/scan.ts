@@ -1,10 +1,11 @@
 import { KeelsonError } from '../../core/errors.js';
-import { scanTarget } from '../../matching/scan.js';
+import { type ScanOutcome, scanTargetWithInventory } from '../../matching/scan.js';
 import type { ScanResult } from '../../matching/types.js';
 import { reportFormats } from '../../reports/registry.js';
 import { readVexPath } from '../../vex/read.js';
 import type { VexStatement } from '../../vex/types.js';
 import { emit, type ImageFlags, inventoryOptions } from '../common.js';
+import { VERSION } from '../version.js';
 
 export interface ScanFlags extends ImageFlags {
   format: string;
@@ -35,9 +36,9 @@ export function parseAge(text: string | undefined): number | undefined {
   return Number(m[1]) * (m[2] === 'd' ? 24 : 1);
 }
 
-export async function runScan(target: string, flags: ScanFlags): Promise<ScanResult> {
+export async function runScan(target: string, flags: ScanFlags): Promise<ScanOutcome> {
   const maxDbAgeHours = parseAge(flags.maxDbAge);
-  return scanTarget(target, {
+  return scanTargetWithInventory(target, {
     ...inventoryOptions(flags),
     ...(flags.dbDir ? { dbDir: flags.dbDir } : {}),
     vex: await loadVex(flags.vex),
@@ -61,7 +62,10 @@ export async function scanCommand(target: string, flags: ScanFlags): Promise<voi
       'INVALID_ARGUMENT',
       `unknown format "${flags.format}" (choose ${Object.keys(reportFormats).join(', ')})`,
     );
-  const result = await runScan(target, flags);
-  reportScanWarnings(result);
-  await emit(format.render(result, { showSuppressed: flags.showSuppressed ?? false }), flags.output);
+  const outcome = await runScan(target, flags);
+  reportScanWarnings(outcome.result);
+  await emit(
+    format.render(outcome, { showSuppressed: flags.showSuppressed ?? false, toolVersion: VERSION }),
+    flags.output,
+  );
 }
