@@ -1,7 +1,14 @@
 /** The one list of scan report formats. */
 import type { Inventory } from '../core/types.js';
 import type { ScanResult } from '../matching/types.js';
+import { renderCsv } from './csv.js';
+import { renderCycloneDxReport } from './cyclonedx.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
+import { renderOpenVex } from './openvex.js';
+import { renderSarif } from './sarif.js';
+import { renderSpdxReport } from './spdx.js';
 import { renderTable } from './table.js';
 
 /** What every report is made from: the scan result and the inventory it was matched on. */
@@ -39,5 +46,41 @@ export const reportFormats: Readonly<Record<string, ReportFormat>> = {
     name: 'json',
     description: "keelson's own JSON (docs/scan-json.md)",
     render: (i) => renderJson(i.result),
+  },
+  // The machine formats below carry every finding; suppressed ones are marked the way each format can.
+  sarif: {
+    name: 'sarif',
+    description: 'SARIF 2.1.0 for GitHub code scanning (suppressed findings as SARIF suppressions)',
+    render: renderSarif,
+  },
+  cyclonedx: {
+    name: 'cyclonedx',
+    description: 'CycloneDX 1.6 JSON: components and vulnerabilities with VEX analysis',
+    render: renderCycloneDxReport,
+  },
+  spdx: {
+    name: 'spdx',
+    description: 'SPDX 2.3 JSON: the SBOM, with advisories as security references',
+    render: renderSpdxReport,
+  },
+  openvex: {
+    name: 'openvex',
+    description: "OpenVEX 0.2.0: the image's statements per vulnerability and package",
+    render: renderOpenVex,
+  },
+  csv: {
+    name: 'csv',
+    description: 'CSV, one row per finding',
+    render: renderCsv,
+  },
+  markdown: {
+    name: 'markdown',
+    description: 'Markdown for pull-request comments',
+    render: renderMarkdown,
+  },
+  html: {
+    name: 'html',
+    description: 'one self-contained HTML page',
+    render: renderHtml,
   },
 };

@@ -26,6 +26,17 @@ interface CdxComponent {
 }
 
 export function renderCycloneDx(inv: Inventory, opts: RenderOptions): string {
+  return `${JSON.stringify(cycloneDxBom(inv, opts).bom, null, 2)}\n`;
+}
+
+/**
+ * The BOM as an object, with each inventory package's bom-ref (same order as `inv.packages`), so the
+ * scan report can add vulnerabilities that point at the components.
+ */
+export function cycloneDxBom(
+  inv: Inventory,
+  opts: RenderOptions,
+): { bom: Record<string, unknown>; packageRefs: string[] } {
   const refs = new UniqueIds();
   const image: CdxComponent = {
     type: 'container',
@@ -60,7 +71,7 @@ export function renderCycloneDx(inv: Inventory, opts: RenderOptions): string {
       ...(os ? [{ ref: os['bom-ref'], dependsOn: osPackageRefs }] : []),
     ],
   };
-  return `${JSON.stringify(bom, null, 2)}\n`;
+  return { bom, packageRefs: packages.map((p) => p['bom-ref']) };
 }
 
 function osComponent(distro: Distro, refs: UniqueIds): CdxComponent {

@@ -21,7 +21,13 @@ interface SpdxAnnotation {
   comment: string;
 }
 
-interface SpdxPackage {
+export interface SpdxExternalRef {
+  referenceCategory: 'PACKAGE-MANAGER' | 'SECURITY';
+  referenceType: string;
+  referenceLocator: string;
+}
+
+export interface SpdxPackage {
   SPDXID: string;
   name: string;
   versionInfo?: string;
@@ -31,7 +37,7 @@ interface SpdxPackage {
   licenseConcluded: string;
   licenseDeclared: string;
   description?: string;
-  externalRefs?: { referenceCategory: 'PACKAGE-MANAGER'; referenceType: 'purl'; referenceLocator: string }[];
+  externalRefs?: SpdxExternalRef[];
   primaryPackagePurpose: 'CONTAINER' | 'OPERATING_SYSTEM' | 'LIBRARY' | 'APPLICATION';
   annotations: SpdxAnnotation[];
 }
@@ -43,6 +49,17 @@ interface SpdxRelationship {
 }
 
 export function renderSpdx(inv: Inventory, opts: RenderOptions): string {
+  return `${JSON.stringify(spdxDocument(inv, opts).document, null, 2)}\n`;
+}
+
+/**
+ * The document as an object, with each inventory package's SPDX package (same order as `inv.packages`), so
+ * the scan report can add security references to them.
+ */
+export function spdxDocument(
+  inv: Inventory,
+  opts: RenderOptions,
+): { document: Record<string, unknown>; packages: SpdxPackage[] } {
   const created = documentTimestamp(opts);
   const tool = `Tool: keelson-${opts.toolVersion}`;
   const annotate = (properties: Property[]): SpdxAnnotation[] =>
@@ -98,7 +115,7 @@ export function renderSpdx(inv: Inventory, opts: RenderOptions): string {
     relationships,
     ...(extracted.length > 0 ? { hasExtractedLicensingInfos: extracted } : {}),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return { document, packages };
 }
 
 function contains(parent: SpdxPackage, child: SpdxPackage): SpdxRelationship {

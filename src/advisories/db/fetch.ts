@@ -17,7 +17,9 @@ export interface FetchOptions extends RetryOptions {
   timeoutMs?: number;
 }
 
-const USER_AGENT = 'keelson (https://github.com/keelson-dev/keelson)';
+import { KEELSON_INFORMATION_URI } from '../../reports/common.js';
+
+const USER_AGENT = `keelson (${KEELSON_INFORMATION_URI})`;
 
 export function httpFetcher(options: FetchOptions = {}): Fetcher {
   const policy = retryPolicy(options);
