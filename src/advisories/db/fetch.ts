@@ -8,6 +8,7 @@ import {
   retryDelay,
   retryPolicy,
 } from '../../image/registry/retry.js';
+import { KEELSON_INFORMATION_URI } from '../../reports/common.js';
 import type { Fetcher } from '../types.js';
 
 export interface FetchOptions extends RetryOptions {
@@ -16,8 +17,6 @@ export interface FetchOptions extends RetryOptions {
   /** Per-request timeout in milliseconds (default 10 minutes). */
   timeoutMs?: number;
 }
-
-import { KEELSON_INFORMATION_URI } from '../../reports/common.js';
 
 const USER_AGENT = `keelson (${KEELSON_INFORMATION_URI})`;
 
