@@ -6,6 +6,7 @@ import type { Inventory } from '../core/types.js';
 import { parsePlatform } from '../image/manifest.js';
 import type { InventoryOptions } from '../inventory/build.js';
 import { defaultCacheDir } from '../layers/cache.js';
+import { progressOptions } from './progress.js';
 
 /** Options shared by every command that reads an image. */
 export interface ImageFlags {
@@ -41,6 +42,7 @@ export function inventoryOptions(flags: ImageFlags): InventoryOptions {
     insecureRegistries: flags.insecureRegistry,
     // No report prints per-package file lists, so an unchanged image can come whole from the cache.
     packageFiles: false,
+    ...progressOptions(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isKeelsonError } from '../core/errors.js';
 import { addImageFlags } from './common.js';
+import { configureProgress, finishProgress } from './progress.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 done, 1 policy failure (later: scan gates), 2 error. */
@@ -12,6 +13,12 @@ function program(): Command {
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
+  // Global flags (progress.ts): accepted before or after the subcommand.
+  root
+    .option('-q, --quiet', 'no progress display: print results only')
+    .option('--debug', 'log phase timings, cache hits and the database path to stderr')
+    .hook('preAction', (_root, action) => configureProgress(action.optsWithGlobals()))
+    .hook('postAction', () => finishProgress());
 
   addImageFlags(
     root
@@ -158,6 +165,7 @@ export async function run(argv: string[]): Promise<number> {
     await program().parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
+    finishProgress();
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }

@@ -1,6 +1,7 @@
 import { analyzers as defaultAnalyzers } from '../analyzers/registry.js';
 import type { Analyzer } from '../analyzers/types.js';
 import { type ErrorContext, toKeelsonError } from '../core/errors.js';
+import { type ProgressCallback, reportProgress } from '../core/progress.js';
 import type { ImageConfigSummary, ImageIdentity, Inventory, Package, Warning } from '../core/types.js';
 import { openTarget } from '../image/open.js';
 import type { ImageSource, OpenOptions } from '../image/types.js';
@@ -29,10 +30,28 @@ export interface InventoryOptions extends OpenOptions {
    * served whole from the image cache: what the CLI's reports do, since none of them prints file lists.
    */
   packageFiles?: boolean;
+  /**
+   * Progress events (see src/core/progress.ts): layer bytes read and walked, cache hits, registry
+   * downloads. Absent, no event is built.
+   */
+  onProgress?: ProgressCallback;
 }
 
 /** Opens any TARGET, inventories it, and releases it. */
 export async function inventoryTarget(target: string, options: InventoryOptions = {}): Promise<Inventory> {
+  const { onProgress } = options;
+  reportProgress(onProgress, { type: 'inventory', state: 'start', target });
+  const inventory = await openAndInventory(target, options);
+  reportProgress(onProgress, {
+    type: 'inventory',
+    state: 'end',
+    target,
+    packages: inventory.packages.length,
+  });
+  return inventory;
+}
+
+async function openAndInventory(target: string, options: InventoryOptions): Promise<Inventory> {
   const opened = await openTarget(target, options);
   if (opened.kind === 'rootfs') return inventoryRootfs(opened.root, opened.target, options);
   try {
@@ -107,6 +126,15 @@ export async function inventoryImage(
       : undefined;
   const imageKey = imageCache?.key(source, baseDiffIDs, options.verifyDiffIDs !== false);
   const hit = imageKey ? await imageCache?.get(imageKey) : undefined;
+  const { onProgress } = options;
+  if (onProgress) {
+    const layers = source.layers.map((l) => ({
+      digest: l.diffID,
+      ...(l.size !== undefined ? { size: l.size } : {}),
+    }));
+    reportProgress(onProgress, { type: 'image', target: source.identity.target, layers });
+    if (imageCache) reportProgress(onProgress, { type: 'image-cache', hit: hit !== undefined });
+  }
   if (hit) {
     return {
       ...hit,
@@ -126,7 +154,34 @@ export async function inventoryImage(
     if (cached) {
       facts[i] = cached;
       stats.layersFromCache++;
+      const walked = cached.uncompressedBytes;
+      reportProgress(onProgress, {
+        type: 'layer-end',
+        index: i,
+        digest: layer.diffID,
+        cached: true,
+        read: 0,
+        walked,
+      });
       return;
+    }
+    let read = 0;
+    let walked = 0;
+    const onBytes = onProgress
+      ? (r: number, w: number) => {
+          read = r;
+          walked = w;
+          reportProgress(onProgress, { type: 'analyze', index: i, read: r, walked: w });
+        }
+      : undefined;
+    if (onProgress) {
+      const size = layer.size;
+      reportProgress(onProgress, {
+        type: 'layer-start',
+        index: i,
+        digest: layer.diffID,
+        ...(size !== undefined ? { size } : {}),
+      });
     }
     try {
       const result = await walkLayer(await source.openLayer(i), {
@@ -135,6 +190,15 @@ export async function inventoryImage(
         context,
         ...(options.verifyDiffIDs === false ? {} : { diffID: layer.diffID }),
         reopen: () => source.openLayer(i),
+        ...(onBytes ? { onBytes } : {}),
+      });
+      reportProgress(onProgress, {
+        type: 'layer-end',
+        index: i,
+        digest: layer.diffID,
+        cached: false,
+        read,
+        walked,
       });
       facts[i] = result;
       stats.layersAnalyzed++;

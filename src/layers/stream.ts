@@ -9,6 +9,11 @@ export interface TarStreamOptions {
   context: ErrorContext;
   /** When set, the uncompressed bytes must hash to this diffID (sha256:…). */
   diffID?: string;
+  /**
+   * Called after each chunk with the stored bytes consumed and the uncompressed bytes walked so far
+   * (equal for an uncompressed layer). Absent, the loop does no extra work.
+   */
+  onBytes?: (read: number, walked: number) => void;
 }
 
 export interface TarStreamStats {
@@ -89,6 +94,7 @@ export async function streamTar(
   const parser = new TarParser(callbacks, context);
   const hash = options.diffID ? createHash('sha256') : undefined;
   let uncompressed = 0;
+  const onBytes = options.onBytes;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       uncompressed += chunk.length;
@@ -96,6 +102,7 @@ export async function streamTar(
       checkBombLimits(budget, uncompressed, compressedBytes, compression !== 'none', context);
       hash?.update(chunk);
       if (!parser.finished) parser.write(chunk);
+      if (onBytes) onBytes(decompressor ? compressedBytes : uncompressed, uncompressed);
     }
     parser.end();
   } catch (err) {

@@ -33,6 +33,8 @@ export interface WalkOptions {
   diffID?: string;
   /** Re-opens the layer, for the rare second pass that hard links to unwanted files need. */
   reopen?: () => Promise<Readable>;
+  /** Byte progress of the (first) streaming pass; see TarStreamOptions.onBytes. */
+  onBytes?: (read: number, walked: number) => void;
 }
 
 interface Capture {
@@ -331,6 +333,7 @@ export async function walkLayer(input: Readable, options: WalkOptions): Promise<
     budget: options.budget,
     context: options.context,
     ...(options.diffID ? { diffID: options.diffID } : {}),
+    ...(options.onBytes ? { onBytes: options.onBytes } : {}),
   });
   collector.finishDeferred();
   const rereads = [...collector.resolveLinks(), ...collector.rereads];

@@ -3,6 +3,7 @@
  * VEX, and summarise.
  */
 import { AdvisoryDb, defaultDbDir } from '../advisories/db/reader.js';
+import { reportProgress } from '../core/progress.js';
 import type { Inventory } from '../core/types.js';
 import { type InventoryOptions, inventoryTarget } from '../inventory/build.js';
 import type { VexStatement } from '../vex/types.js';
@@ -38,12 +39,20 @@ export async function scanTargetWithInventory(
   options: ScanOptions = {},
 ): Promise<ScanOutcome> {
   // Open the database first: a missing one is reported before any image is read.
-  const db = AdvisoryDb.open(options.dbDir ?? defaultDbDir());
+  const dbDir = options.dbDir ?? defaultDbDir();
+  const db = AdvisoryDb.open(dbDir);
   try {
+    reportProgress(options.onProgress, { type: 'database', path: dbDir });
     const inventory = await inventoryTarget(target, options);
+    reportProgress(options.onProgress, {
+      type: 'match',
+      state: 'start',
+      packages: inventory.packages.length,
+    });
     const { statements, warnings } = await imageVex(inventory, options);
     const result = scanInventory(inventory, db, { ...options, vex: [...(options.vex ?? []), ...statements] });
     result.warnings.push(...warnings);
+    reportProgress(options.onProgress, { type: 'match', state: 'end', findings: result.findings.length });
     return { result, inventory };
   } finally {
     db.close();

@@ -1,5 +1,6 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { type ErrorContext, KeelsonError, toKeelsonError } from '../../core/errors.js';
+import { type ProgressCallback, reportProgress } from '../../core/progress.js';
 import type { ImageIdentity, LayerRef, Platform } from '../../core/types.js';
 import {
   buildLayerRefs,
@@ -24,7 +25,10 @@ import { formatReference, type ImageReference, manifestReference, parseReference
 /** How to reach a registry: every RegistryClient option except the registry itself. */
 export type RegistryConnectionOptions = Omit<RegistryClientOptions, 'registry'>;
 
-export interface RegistryOpenOptions extends OpenOptions, RegistryConnectionOptions {}
+export interface RegistryOpenOptions extends OpenOptions, RegistryConnectionOptions {
+  /** Receives `download` events (blob bytes received per layer); see src/core/progress.ts. */
+  onProgress?: ProgressCallback;
+}
 
 /** A client for the registry `ref` names, given only the connection options that are set. */
 export function registryClientFor(ref: ImageReference, options: RegistryConnectionOptions): RegistryClient {
@@ -86,7 +90,7 @@ export async function openRegistryImage(
       identity,
       config: summary,
       layers,
-      openLayer: (index) => openLayer(client, ref.repository, layers, index, context),
+      openLayer: (index) => openLayer(client, ref.repository, layers, index, context, options.onProgress),
       close: () => client.close(),
     };
   } catch (err) {
@@ -139,6 +143,7 @@ async function openLayer(
   layers: LayerRef[],
   index: number,
   context: ErrorContext,
+  onProgress?: ProgressCallback,
 ): Promise<Readable> {
   const layer = layers[index];
   if (!layer?.digest) {
@@ -149,11 +154,40 @@ async function openLayer(
     );
   }
   try {
-    return await client.openBlob(repository, layer.digest, {
+    const blob = await client.openBlob(repository, layer.digest, {
       ...(layer.size !== undefined ? { size: layer.size } : {}),
       context: { ...context, layer: layer.digest },
     });
+    return onProgress ? countDownload(blob, index, layer.size, onProgress) : blob;
   } catch (err) {
     throw toKeelsonError(err, 'REGISTRY_ERROR', { ...context, layer: layer.digest });
   }
+}
+
+/** Passes a blob stream through unchanged, reporting the bytes received so far after each chunk. */
+export function countDownload(
+  blob: Readable,
+  index: number,
+  total: number | undefined,
+  onProgress: ProgressCallback,
+): Readable {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      reportProgress(onProgress, {
+        type: 'download',
+        index,
+        bytes,
+        ...(total !== undefined ? { total } : {}),
+      });
+      callback(null, chunk);
+    },
+  });
+  // Errors (digest mismatch, reset connection) must reach whoever reads the counter.
+  blob.on('error', (err) => counter.destroy(err));
+  counter.on('close', () => {
+    if (!blob.destroyed && !blob.readableEnded) blob.destroy();
+  });
+  return blob.pipe(counter);
 }
