@@ -104,6 +104,10 @@ export interface ScanSummary {
   bySeverity: Record<SeverityLevel, number>;
   fixable: number;
   fromBase: number;
+  /** Findings removed by report filters (--severity, --ignore-unfixed…), when any filter was given. */
+  filtered?: number;
+  /** How many findings each filter removed. */
+  filteredBy?: Record<string, number>;
 }
 
 export interface DatabaseInfo {

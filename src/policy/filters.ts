@@ -20,7 +20,13 @@ export interface FilterOptions {
   epssMin?: number;
 }
 
-export type FilterName = 'severity' | 'ignore-unfixed' | 'only-base' | 'ignore-base' | 'only-kev' | 'epss-min';
+export type FilterName =
+  | 'severity'
+  | 'ignore-unfixed'
+  | 'only-base'
+  | 'ignore-base'
+  | 'only-kev'
+  | 'epss-min';
 
 /** The summary after filtering: `raw` still counts every finding; `filtered` those no longer listed. */
 export interface FilteredSummary extends ScanSummary {
@@ -49,9 +55,7 @@ function rejectedBy(f: Finding, o: FilterOptions): FilterName | undefined {
 }
 
 export function hasFilters(o: FilterOptions): boolean {
-  return Boolean(
-    o.severities?.length || o.ignoreUnfixed || o.base || o.onlyKev || o.epssMin !== undefined,
-  );
+  return Boolean(o.severities?.length || o.ignoreUnfixed || o.base || o.onlyKev || o.epssMin !== undefined);
 }
 
 /** A copy of `result` with only the findings the filters keep and a recomputed summary. */
@@ -65,7 +69,11 @@ export function applyFilters(result: ScanResult, options: FilterOptions): Filter
   }
   const filtered = result.findings.length - kept.length;
   const notes: string[] = [];
-  if (options.base && result.findings.length && result.findings.every((f) => f.package.layer?.base === undefined))
+  if (
+    options.base &&
+    result.findings.length &&
+    result.findings.every((f) => f.package.layer?.base === undefined)
+  )
     notes.push(
       `--${options.base}-base: the base/app boundary of this image is unknown (use --base-image): no finding counts as base`,
     );
@@ -116,6 +124,9 @@ export function parseEpss(text: string, what = '--epss-min'): number {
   const m = /^(\d+(?:\.\d+)?|\.\d+)(%?)$/.exec(t);
   const value = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
   if (!m || !Number.isFinite(value) || value < 0 || value > 1)
-    throw new KeelsonError('INVALID_ARGUMENT', `${what} "${text}" is not a probability 0..1 or a percentage 0%..100%`);
+    throw new KeelsonError(
+      'INVALID_ARGUMENT',
+      `${what} "${text}" is not a probability 0..1 or a percentage 0%..100%`,
+    );
   return value;
 }

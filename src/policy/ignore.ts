@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { KeelsonError } from '../core/errors.js';
-import type { Finding, ScanResult } from '../matching/types.js';
 import { summarize } from '../matching/scan.js';
+import type { Finding, ScanResult } from '../matching/types.js';
 
 export const DEFAULT_IGNORE_FILE = '.keelsonignore.yaml';
 const MAX_IGNORE_FILE_BYTES = 1 << 20;
@@ -55,7 +55,9 @@ function dateText(value: unknown): string | undefined {
 /** Parses and validates an ignore file's text; errors name the file and the rule. */
 export function parseIgnoreFile(text: string, file: string): IgnoreRule[] {
   if (text.length > MAX_IGNORE_FILE_BYTES)
-    throw new KeelsonError('FILE_TOO_LARGE', `ignore file is larger than ${MAX_IGNORE_FILE_BYTES} bytes`, { file });
+    throw new KeelsonError('FILE_TOO_LARGE', `ignore file is larger than ${MAX_IGNORE_FILE_BYTES} bytes`, {
+      file,
+    });
   let doc: unknown;
   try {
     doc = parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
@@ -68,7 +70,8 @@ export function parseIgnoreFile(text: string, file: string): IgnoreRule[] {
     throw new KeelsonError('PARSE_ERROR', 'expected a mapping with a `rules:` list', { file });
   const top = doc as Record<string, unknown>;
   for (const key of Object.keys(top))
-    if (key !== 'rules') throw new KeelsonError('PARSE_ERROR', `unknown key "${key}" (expected rules)`, { file });
+    if (key !== 'rules')
+      throw new KeelsonError('PARSE_ERROR', `unknown key "${key}" (expected rules)`, { file });
   const rules = top.rules ?? [];
   if (!Array.isArray(rules)) throw new KeelsonError('PARSE_ERROR', '`rules` must be a list', { file });
   if (rules.length > MAX_RULES)
@@ -84,7 +87,8 @@ export function parseIgnoreFile(text: string, file: string): IgnoreRule[] {
     for (const key of ['id', 'purl', 'path'] as const) {
       const v = r[key];
       if (v === undefined || v === null) continue;
-      if (typeof v !== 'string' || !v.trim()) throw ruleError(file, index, `${key} must be a non-empty string`);
+      if (typeof v !== 'string' || !v.trim())
+        throw ruleError(file, index, `${key} must be a non-empty string`);
       rule[key] = v.trim();
     }
     if (!rule.id && !rule.purl && !rule.path)
@@ -94,7 +98,8 @@ export function parseIgnoreFile(text: string, file: string): IgnoreRule[] {
     rule.reason = r.reason.trim();
     if (r.expires !== undefined && r.expires !== null) {
       const expires = dateText(r.expires);
-      if (!expires) throw ruleError(file, index, `expires "${String(r.expires)}" is not a date like 2026-12-31`);
+      if (!expires)
+        throw ruleError(file, index, `expires "${String(r.expires)}" is not a date like 2026-12-31`);
       rule.expires = expires;
     }
     return rule;
@@ -116,29 +121,58 @@ export async function loadIgnoreFile(file: string): Promise<IgnoreRule[]> {
   return parseIgnoreFile(text, file);
 }
 
-/** Glob → RegExp. `pathMode`: `*` stays within a segment and `**` crosses segments; else `*` matches anything. */
-export function globToRegExp(glob: string, pathMode: boolean): RegExp {
-  let out = '';
+type GlobToken =
+  | { kind: 'lit'; c: string }
+  | { kind: 'one' | 'star'; slash: boolean }
+  /** `**` + `/`: nothing, or anything that ends with `/`. */
+  | { kind: 'dirs' };
+
+/**
+ * A glob matcher. `pathMode`: `*` and `?` stay within a path segment and `**` crosses segments; else `*`
+ * matches anything. Matching walks the text once per token (no regular expression, so no backtracking
+ * blow-up on patterns with many stars).
+ */
+export function compileGlob(glob: string, pathMode: boolean): (text: string) => boolean {
+  const tokens: GlobToken[] = [];
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
-    if (c === '*') {
-      if (pathMode && glob[i + 1] === '*') {
+    if (c === '*' && pathMode && glob[i + 1] === '*') {
+      while (glob[i + 1] === '*') i++;
+      if (glob[i + 1] === '/') {
         i++;
-        // `**/` also matches no directory at all.
-        if (glob[i + 1] === '/') {
-          i++;
-          out += '(?:.*/)?';
-        } else out += '.*';
-      } else if (pathMode) out += '[^/]*';
-      else {
-        // A run of stars is one `.*` (several in a row would only slow the match down).
-        while (glob[i + 1] === '*') i++;
-        out += '.*';
-      }
-    } else if (c === '?') out += pathMode ? '[^/]' : '.';
-    else out += c.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+        tokens.push({ kind: 'dirs' });
+      } else tokens.push({ kind: 'star', slash: true });
+    } else if (c === '*') {
+      const last = tokens[tokens.length - 1];
+      if (!(last?.kind === 'star' && last.slash === !pathMode))
+        tokens.push({ kind: 'star', slash: !pathMode });
+    } else if (c === '?') tokens.push({ kind: 'one', slash: !pathMode });
+    else tokens.push({ kind: 'lit', c });
   }
-  return new RegExp(`^${out}$`);
+  return (text: string) => {
+    const n = text.length;
+    // reach[i]: the tokens so far can match text[0..i).
+    let reach: boolean[] = Array.from({ length: n + 1 }, (_, i) => i === 0);
+    for (const t of tokens) {
+      const next: boolean[] = new Array(n + 1).fill(false);
+      if (t.kind === 'lit' || t.kind === 'one') {
+        for (let i = 0; i < n; i++)
+          if (reach[i] && (t.kind === 'lit' ? text[i] === t.c : t.slash || text[i] !== '/'))
+            next[i + 1] = true;
+      } else if (t.kind === 'star') {
+        for (let i = 0; i <= n; i++)
+          next[i] = reach[i]! || (i > 0 && next[i - 1]! && (t.slash || text[i - 1] !== '/'));
+      } else {
+        let before = false;
+        for (let i = 0; i <= n; i++) {
+          next[i] = reach[i]! || (i > 0 && before && text[i - 1] === '/');
+          before ||= reach[i]!;
+        }
+      }
+      reach = next;
+    }
+    return reach[n]!;
+  };
 }
 
 /** The purl without `@version`, `?qualifiers` and `#subpath`. */
@@ -150,8 +184,8 @@ function purlWithoutVersion(purl: string): string {
 
 interface CompiledRule {
   rule: IgnoreRule;
-  purl?: RegExp;
-  path?: RegExp;
+  purl?: (text: string) => boolean;
+  path?: (text: string) => boolean;
 }
 
 function matches(c: CompiledRule, f: Finding): boolean {
@@ -160,8 +194,8 @@ function matches(c: CompiledRule, f: Finding): boolean {
     const wanted = rule.id.toUpperCase();
     if (![f.id, ...f.aliases].some((id) => id.toUpperCase() === wanted)) return false;
   }
-  if (c.purl && !c.purl.test(f.package.purl) && !c.purl.test(purlWithoutVersion(f.package.purl))) return false;
-  if (c.path && !c.path.test(f.package.location.replace(/^\/+/, ''))) return false;
+  if (c.purl && !c.purl(f.package.purl) && !c.purl(purlWithoutVersion(f.package.purl))) return false;
+  if (c.path && !c.path(f.package.location.replace(/^\/+/, ''))) return false;
   return true;
 }
 
@@ -185,8 +219,8 @@ export function applyIgnoreRules(
     .filter((r) => !isExpired(r, options.now))
     .map((rule) => ({
       rule,
-      ...(rule.purl ? { purl: globToRegExp(rule.purl, false) } : {}),
-      ...(rule.path ? { path: globToRegExp(rule.path.replace(/^\/+/, ''), true) } : {}),
+      ...(rule.purl ? { purl: compileGlob(rule.purl, false) } : {}),
+      ...(rule.path ? { path: compileGlob(rule.path.replace(/^\/+/, ''), true) } : {}),
     }));
   let ignored = 0;
   const findings = result.findings.map((f) => {

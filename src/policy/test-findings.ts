@@ -1,6 +1,7 @@
 /** Small hand-made findings and results for policy, config and compare tests. */
-import type { Finding, ScanResult, SeverityLevel } from '../matching/types.js';
+
 import { summarize } from '../matching/scan.js';
+import type { Finding, ScanResult, SeverityLevel } from '../matching/types.js';
 
 export interface FindingSpec {
   id: string;
@@ -55,11 +56,11 @@ export function result(findings: Finding[]): ScanResult {
   return {
     schemaVersion: 1,
     image: { target: 'test.tar' },
-    provider: { name: 'alpine', evidence: [] },
+    provider: { name: 'traditional', evidence: [] },
     packages: 3,
     findings,
     summary: summarize(findings),
     database: { path: '/db', demo: false, sources: ['test'] },
     warnings: [],
-  } as ScanResult;
+  };
 }

@@ -14,7 +14,8 @@ export function summaryLine(result: ScanResult): string {
     .join(', ');
   return (
     `${s.raw} raw → ${s.actionable} actionable${severities ? `: ${severities}` : ''}; ` +
-    `${s.fixable} fixable; ${s.fromBase} inherited from base image; ${s.suppressed} suppressed`
+    `${s.fixable} fixable; ${s.fromBase} inherited from base image; ${s.suppressed} suppressed` +
+    (s.filtered ? `; ${s.filtered} filtered out` : '')
   );
 }
 

@@ -9,7 +9,6 @@ import type {
   Advisory,
   AffectedEntry,
   AffectedStatus,
-  NameKind,
   ScoredSeverity,
   VendorSeverity,
   VersionInterval,

@@ -1,7 +1,7 @@
 import { KeelsonError } from '../../core/errors.js';
 import type { Finding } from '../../matching/types.js';
 import { emit } from '../common.js';
-import { reportScanWarnings, runScan, type ScanFlags } from './scan.js';
+import { type MatchFlags, reportScanWarnings, runScan } from './scan.js';
 
 /** Every step that led to one finding, in words. */
 export function explainFinding(f: Finding): string {
@@ -43,7 +43,11 @@ export function explainFinding(f: Finding): string {
   return lines.join('\n');
 }
 
-export async function explainCommand(target: string, vulnerability: string, flags: ScanFlags): Promise<void> {
+export async function explainCommand(
+  target: string,
+  vulnerability: string,
+  flags: MatchFlags & { output?: string },
+): Promise<void> {
   const { result } = await runScan(target, flags);
   reportScanWarnings(result);
   const wanted = vulnerability.toUpperCase();

@@ -1,6 +1,6 @@
 /** CISA Known Exploited Vulnerabilities catalog (JSON) → KEV records. */
 import { KeelsonError } from '../../../core/errors.js';
-import { isObject, type JsonObject } from '../../../core/json-shape.js';
+import { isObject } from '../../../core/json-shape.js';
 import type { FeedFile, FeedImporter, Fetcher, KevRecord } from '../../types.js';
 import { rebase } from '../osv/download.js';
 import { head, readJson } from '../osv/files.js';
@@ -8,8 +8,6 @@ import { head, readJson } from '../osv/files.js';
 const URL = 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json';
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 const MAX_TEXT = 4096;
-
-type Obj = JsonObject;
 
 function text(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;

@@ -3,7 +3,7 @@
  * Enrichment only: NVD never decides whether a package is affected, so no advisories are produced.
  */
 import { KeelsonError } from '../../../core/errors.js';
-import { isObject, type JsonObject } from '../../../core/json-shape.js';
+import { isObject } from '../../../core/json-shape.js';
 import type { CvssRecord, FeedFile, FeedImporter, Fetcher, ImportSink } from '../../types.js';
 import { rebase } from '../osv/download.js';
 import { gunzipBounded, head, isGzip } from '../osv/files.js';
@@ -22,8 +22,6 @@ const METRIC_VERSIONS: ReadonlyArray<[string, CvssRecord['version']]> = [
   ['cvssMetricV2', '2.0'],
 ];
 const VERSIONS = new Set<string>(['2.0', '3.0', '3.1', '4.0']);
-
-type Obj = JsonObject;
 
 /** The qualitative rating for a score when NVD left it out (CVSS v3/v4 bands; v2 has no NONE/CRITICAL). */
 function severityBand(score: number, version: CvssRecord['version']): string {
