@@ -339,6 +339,21 @@ describe('matching', async () => {
     );
   });
 
+  test('a release the database knows nothing about is a warning, not a clean result', () => {
+    const musl = pkg({ name: 'musl', version: '1.2.5-r0', type: 'apk', source: { name: 'musl' } });
+    const unknown = matchInventory(inventory({ id: 'alpine', version: '3.99.0' }, [musl]), db);
+    assert.deepEqual(unknown.findings, []);
+    assert.match(
+      unknown.warnings.find((w) => w.code === 'NO_ADVISORIES')?.message ?? '',
+      /no records for alpine:3\.99/,
+    );
+    const known = matchInventory(inventory({ id: 'wolfi', rolling: true }, [wolfiOpenssl], 'wolfi'), db);
+    assert.equal(
+      known.warnings.some((w) => w.code === 'NO_ADVISORIES'),
+      false,
+    );
+  });
+
   test('evaluate: explicit versions, introduced/fixed, last_affected, fixed "0"', () => {
     const e =
       (

@@ -40,6 +40,16 @@ export function matchInventory(
       code: 'NO_OS_FEED',
       message: `${osPackages.length} OS packages were not matched: ${plan.unsupported}`,
     });
+  // A release the database has no data for is not a clean bill of health: say so.
+  const osNamespaces = [
+    ...plan.namespaces.map((n) => n.namespace),
+    ...(plan.dhiNamespace ? [plan.dhiNamespace] : []),
+  ];
+  if (osPackages.length && osNamespaces.length && !osNamespaces.some((n) => db.hasNamespace(n)))
+    warnings.push({
+      code: 'NO_ADVISORIES',
+      message: `the advisory database has no records for ${osNamespaces.join(' or ')}: ${osPackages.length} OS packages could not be checked — run \`keelson db update\` or import that release's feed`,
+    });
 
   // Every lookup of every package first, batched per namespace: one query per few hundred names.
   const lookups = inventory.packages.map((pkg) => lookupsFor(pkg, inventory, plan));

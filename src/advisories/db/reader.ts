@@ -196,6 +196,15 @@ export class AdvisoryDb {
     return out;
   }
 
+  /** True when the database holds at least one entry for the namespace (`alpine:3.11`, `wolfi`…). */
+  hasNamespace(namespace: string): boolean {
+    return (
+      this.statement('namespace', 1, () => 'SELECT 1 FROM affected WHERE namespace = ? LIMIT 1').get(
+        namespace,
+      ) !== undefined
+    );
+  }
+
   /** What a finding shows of its advisory (by row id), read only for the entries that matched. */
   details(rids: readonly number[]): Map<number, AdvisoryDetails> {
     const out = new Map<number, AdvisoryDetails>();
