@@ -5,6 +5,21 @@ import { SEVERITY_ORDER } from '../matching/types.js';
 
 export interface TableOptions {
   showSuppressed?: boolean;
+  /** ANSI colour for severity headings and the summary (a terminal that supports it). */
+  color?: boolean;
+}
+
+const SEVERITY_COLOUR: Record<string, string> = {
+  critical: '\x1b[1;31m',
+  high: '\x1b[31m',
+  medium: '\x1b[33m',
+  low: '\x1b[34m',
+  negligible: '\x1b[2m',
+  unknown: '\x1b[2m',
+};
+
+function paint(text: string, code: string | undefined, on: boolean | undefined): string {
+  return on && code ? `${code}${text}\x1b[0m` : text;
 }
 
 export function summaryLine(result: ScanResult): string {
@@ -51,17 +66,17 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
   for (const level of SEVERITY_ORDER) {
     const group = shown.filter((f) => !f.suppressed && f.severity.level === level);
     if (!group.length) continue;
-    lines.push(`${level.toUpperCase()} (${group.length})`);
+    lines.push(paint(`${level.toUpperCase()} (${group.length})`, SEVERITY_COLOUR[level], options.color));
     lines.push(rows(group));
     lines.push('');
   }
   const suppressed = shown.filter((f) => f.suppressed);
   if (suppressed.length) {
-    lines.push(`SUPPRESSED (${suppressed.length})`);
+    lines.push(paint(`SUPPRESSED (${suppressed.length})`, '\x1b[2m', options.color));
     lines.push(rows(suppressed));
     lines.push('');
   }
-  lines.push(summaryLine(result));
+  lines.push(paint(summaryLine(result), '\x1b[1m', options.color));
   return `${lines.join('\n')}\n`;
 }
 

@@ -196,6 +196,9 @@ export async function scanCommand(
       reportFormats[t.format]!.render(input, {
         showSuppressed: flags.showSuppressed ?? false,
         toolVersion: VERSION,
+        // Colour only for a terminal reading stdout that wants it.
+        color:
+          !t.file && process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
       }),
       t.file,
     );
