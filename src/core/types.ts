@@ -148,7 +148,7 @@ export interface BaseBoundary {
 export interface ImageIdentity {
   /** What the user asked for (path or reference). */
   target: string;
-  /** How it was read: docker-archive, oci-archive, oci-layout, rootfs, registry. */
+  /** How it was read: docker-archive, oci-archive, oci-layout, rootfs, registry, sbom. */
   sourceType: string;
   /** Fully qualified reference for registry images. */
   reference?: string;

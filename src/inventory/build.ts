@@ -4,6 +4,7 @@ import { type ErrorContext, toKeelsonError } from '../core/errors.js';
 import { type ProgressCallback, reportProgress } from '../core/progress.js';
 import type { ImageConfigSummary, ImageIdentity, Inventory, Package, Warning } from '../core/types.js';
 import { openTarget } from '../image/open.js';
+import { inventoryFromSbomFile, sbomTargetPath } from '../image/sbom-input.js';
 import type { ImageSource, OpenOptions } from '../image/types.js';
 import { LayerCache } from '../layers/cache.js';
 import { ByteBudget, DEFAULT_LIMITS, type DecompressionLimits } from '../layers/decompress.js';
@@ -52,6 +53,9 @@ export async function inventoryTarget(target: string, options: InventoryOptions 
 }
 
 async function openAndInventory(target: string, options: InventoryOptions): Promise<Inventory> {
+  // An SBOM file (CycloneDX / SPDX JSON, or `sbom:PATH`) is an inventory already: nothing to open.
+  const sbom = await sbomTargetPath(target);
+  if (sbom) return inventoryFromSbomFile(sbom, target);
   const opened = await openTarget(target, options);
   if (opened.kind === 'rootfs') return inventoryRootfs(opened.root, opened.target, options);
   try {
