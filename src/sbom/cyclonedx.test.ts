@@ -158,6 +158,9 @@ describe('renderCycloneDx', () => {
         { name: 'keelson:layer:createdBy', value: '/bin/sh -c #(nop) ADD file:1a2b in / ' },
         { name: 'keelson:base', value: 'true' },
         { name: 'keelson:foundBy', value: 'apk' },
+        // Trivy's source-package properties, so that `trivy sbom` finds what it finds on the image.
+        { name: 'aquasecurity:trivy:SrcName', value: 'musl' },
+        { name: 'aquasecurity:trivy:SrcVersion', value: '1.1.22-r3' },
       ],
     });
   });
