@@ -3,9 +3,9 @@
  * (`--config FILE` or `KEELSON_CONFIG`). Precedence: flags > environment > config file > defaults.
  * Pure functions here; the CLI applies the result to its parsed options.
  */
-import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { KeelsonError } from '../core/errors.js';
+import { readUserFile } from '../core/user-file.js';
 
 export type SettingKind = 'string' | 'boolean' | 'list';
 export type SettingSource = 'cli' | 'env' | 'config';
@@ -111,18 +111,7 @@ export function parseConfigFile(text: string, file: string): Record<string, unkn
 }
 
 export async function loadConfigFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new KeelsonError(
-      'INVALID_ARGUMENT',
-      code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? String(err)})`,
-      { file },
-    );
-  }
-  return parseConfigFile(text, file);
+  return parseConfigFile(await readUserFile(file, 'config file'), file);
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);

@@ -4,9 +4,9 @@
  * result (kind `ignore-rule`); an expired rule stops applying and is reported, so that an exception
  * cannot outlive its review date silently.
  */
-import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { KeelsonError } from '../core/errors.js';
+import { readUserFile } from '../core/user-file.js';
 import { summarize } from '../matching/scan.js';
 import type { Finding, ScanResult } from '../matching/types.js';
 
@@ -107,18 +107,7 @@ export function parseIgnoreFile(text: string, file: string): IgnoreRule[] {
 }
 
 export async function loadIgnoreFile(file: string): Promise<IgnoreRule[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new KeelsonError(
-      'INVALID_ARGUMENT',
-      code === 'ENOENT' ? 'ignore file not found' : `cannot read ignore file (${code ?? String(err)})`,
-      { file },
-    );
-  }
-  return parseIgnoreFile(text, file);
+  return parseIgnoreFile(await readUserFile(file, 'ignore file'), file);
 }
 
 type GlobToken =
