@@ -13,7 +13,7 @@
  * Usage (from bench/interop.sh): TRIVY=… TRIVYDB_BUILD=… node dist/bench/interop.js WORKDIR
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AgreementCase, prepareAgreementInputs } from './agreement-inputs.js';
 
@@ -73,35 +73,6 @@ function trivy(bin: string, args: string[]): TrivyRun {
   };
 }
 
-/**
- * The two edits Trivy 0.44's CycloneDX reader needs; everything else is left as keelson wrote it. With
- * `sourceProps`, also Trivy's own source-package properties, copied from keelson's `keelson:source:*`: a
- * diagnostic that shows whether the source name/version is what the copy lacks.
- */
-function compatCopy(sbomPath: string, out: string, sourceProps = false): void {
-  const doc = JSON.parse(readFileSync(sbomPath, 'utf8')) as Record<string, unknown> & {
-    metadata?: { tools?: unknown };
-  };
-  doc.specVersion = '1.5';
-  doc.$schema = 'http://cyclonedx.org/schema/bom-1.5.schema.json';
-  const tools = doc.metadata?.tools as { components?: { name: string; version?: string }[] } | undefined;
-  if (doc.metadata && tools && !Array.isArray(tools)) {
-    doc.metadata.tools = (tools.components ?? []).map((c) => ({ name: c.name, version: c.version }));
-  }
-  if (sourceProps) {
-    const components = (doc.components ?? []) as { properties?: { name: string; value: string }[] }[];
-    for (const c of components) {
-      const props = c.properties ?? [];
-      const get = (name: string) => props.find((p) => p.name === name)?.value;
-      const name = get('keelson:source:name');
-      const version = get('keelson:source:version');
-      if (name) props.push({ name: 'aquasecurity:trivy:SrcName', value: name });
-      if (version) props.push({ name: 'aquasecurity:trivy:SrcVersion', value: version });
-    }
-  }
-  writeFileSync(out, JSON.stringify(doc));
-}
-
 interface Comparison {
   image: TrivyRun;
   sbom: TrivyRun;
@@ -149,19 +120,20 @@ function runCase(c: AgreementCase, work: string, trivyBin: string, trivydbBuild:
   const image = trivy(trivyBin, ['image', '--input', c.archive, '--scanners', 'vuln', ...common]);
   if (!image.ok) throw new Error(`trivy image failed on ${c.name}: ${image.error}`);
   const asWritten = compare(image, trivy(trivyBin, ['sbom', sbomPath, ...common]));
-  let compat: Comparison | undefined;
-  let withSource: Comparison | undefined;
-  if (!asWritten.sbom.ok) {
-    const compatPath = join(dir, 'keelson.cdx-1.5.json');
-    compatCopy(sbomPath, compatPath);
-    compat = compare(image, trivy(trivyBin, ['sbom', compatPath, ...common]));
-    if (differenceCount(compat)) {
-      const sourcePath = join(dir, 'keelson.cdx-1.5-src.json');
-      compatCopy(sbomPath, sourcePath, true);
-      withSource = compare(image, trivy(trivyBin, ['sbom', sourcePath, ...common]));
-    }
-  }
-  return { asWritten, compat, withSource };
+  // keelson's CycloneDX 1.5 output (`--format cyclonedx-1.5`) for consumers that do not read 1.6 yet.
+  const sbom15Path = join(dir, 'keelson.cdx-1.5.json');
+  mustRun(KEELSON[0]!, [
+    KEELSON[1]!,
+    'sbom',
+    c.archive,
+    '--format',
+    'cyclonedx-1.5',
+    '--no-cache',
+    '--output',
+    sbom15Path,
+  ]);
+  const v15 = compare(image, trivy(trivyBin, ['sbom', sbom15Path, ...common]));
+  return { asWritten, v15 };
 }
 
 function row(name: string, c: Comparison): string {
@@ -190,7 +162,7 @@ async function main(): Promise<void> {
   if (!trivyBin || !trivydbBuild) throw new Error('set TRIVY and TRIVYDB_BUILD (bench/interop.sh does)');
   // The agreement bench's images and feeds: built there once, reused here.
   const cases = await prepareAgreementInputs(join('.bench', 'agreement', 'inputs'), KEELSON);
-  const results: { name: string; asWritten: Comparison; compat?: Comparison; withSource?: Comparison }[] = [];
+  const results: { name: string; asWritten: Comparison; v15: Comparison }[] = [];
   for (const c of cases) {
     console.error(`bench: interop ${c.name}`);
     results.push({ name: c.name, ...runCase(c, work, trivyBin, trivydbBuild) });
@@ -200,32 +172,15 @@ async function main(): Promise<void> {
   for (const r of results) console.log(row(r.name, r.asWritten));
   const diffs = results.flatMap((r) => differenceLines(r.name, r.asWritten));
   console.log(`\n### Differences (SBOM as written)\n\n${diffs.length ? diffs.join('\n') : 'None.'}`);
-  const compat = results.filter((r) => r.compat);
-  if (compat.length) {
-    console.log(
-      '\n### Compatibility copy (not counted): specVersion 1.5 and metadata.tools as an array, nothing else changed\n',
-    );
-    console.log(HEADER.join('\n'));
-    for (const r of compat) console.log(row(r.name, r.compat!));
-    const lines = compat.flatMap((r) => differenceLines(r.name, r.compat!));
-    console.log(`\n${lines.length ? lines.join('\n') : 'No differences.'}`);
-    const n = compat.reduce((s, r) => s + differenceCount(r.compat!), 0);
-    console.log(`\nDIFFERENCES (compatibility copy): ${n}`);
-  }
-  const withSource = results.filter((r) => r.withSource);
-  if (withSource.length) {
-    console.log(
-      '\n### Diagnostic copy (not counted): compatibility copy plus aquasecurity:trivy:SrcName/SrcVersion from keelson:source:name/version\n',
-    );
-    console.log(HEADER.join('\n'));
-    for (const r of withSource) console.log(row(r.name, r.withSource!));
-    const lines = withSource.flatMap((r) => differenceLines(r.name, r.withSource!));
-    console.log(`\n${lines.length ? lines.join('\n') : 'No differences.'}`);
-    const n = withSource.reduce((s, r) => s + differenceCount(r.withSource!), 0);
-    console.log(`\nDIFFERENCES (diagnostic copy): ${n}`);
-  }
+  console.log('\n### keelson sbom --format cyclonedx-1.5\n');
+  console.log(HEADER.join('\n'));
+  for (const r of results) console.log(row(r.name, r.v15));
+  const lines15 = results.flatMap((r) => differenceLines(r.name, r.v15));
+  console.log(`\n${lines15.length ? lines15.join('\n') : 'No differences.'}`);
+  const n15 = results.reduce((s, r) => s + differenceCount(r.v15) + (r.v15.sbom.ok ? 0 : 1), 0);
+  console.log(`\nDIFFERENCES (cyclonedx-1.5): ${n15}`);
   const total = results.reduce((s, r) => s + differenceCount(r.asWritten) + (r.asWritten.sbom.ok ? 0 : 1), 0);
-  console.log(`\nDIFFERENCES: ${total}`);
+  console.log(`\nDIFFERENCES (cyclonedx, 1.6): ${total}`);
 }
 
 await main();

@@ -49,7 +49,7 @@ export function program(formats?: readonly string[]): Command {
       .argument('<target>', TARGET)
       .addOption(
         new Option('-f, --format <format>', 'SBOM format')
-          .choices(['cyclonedx', 'spdx', 'json'])
+          .choices(['cyclonedx', 'cyclonedx-1.5', 'spdx', 'json'])
           .default('cyclonedx'),
       )
       .option('-o, --output <file>', 'write to a file instead of stdout'),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PackageURL } from 'packageurl-js';
 import type { Inventory } from '../core/types.js';
-import { cycloneDxLicenses, renderCycloneDx } from './cyclonedx.js';
+import { cycloneDxLicenses, renderCycloneDx, renderCycloneDx15 } from './cyclonedx.js';
 import { parseLicenseExpression } from './license-expression.js';
 import {
   hostileInventory,
@@ -313,5 +313,31 @@ describe('cycloneDxLicenses', () => {
   });
   test('a lone LicenseRef is an expression', () => {
     assert.deepEqual(cycloneDxLicenses(['LicenseRef-acme']), [{ expression: 'LicenseRef-acme' }]);
+  });
+});
+
+describe('renderCycloneDx15', () => {
+  test('the same document as 1.6 except the spec version, the schema URL and the 1.5 tools array', () => {
+    const inv = testInventory('alpine');
+    const v16 = JSON.parse(renderCycloneDx(inv, options)) as Record<string, unknown> & {
+      metadata: Bom['metadata'];
+    };
+    const v15 = JSON.parse(renderCycloneDx15(inv, options)) as Record<string, unknown> & {
+      metadata: Record<string, unknown>;
+    };
+    assert.equal(v15.specVersion, '1.5');
+    assert.equal(v15.$schema, 'http://cyclonedx.org/schema/bom-1.5.schema.json');
+    assert.deepEqual(v15.metadata.tools, [
+      { vendor: 'keelson', name: 'keelson', version: options.toolVersion },
+    ]);
+    const strip = (bom: Record<string, unknown> & { metadata: Record<string, unknown> }) => {
+      const { specVersion: _v, $schema: _s, metadata, ...rest } = bom;
+      const { tools: _t, ...meta } = metadata;
+      return { ...rest, metadata: meta };
+    };
+    assert.deepEqual(
+      strip(v15),
+      strip(v16 as unknown as Record<string, unknown> & { metadata: Record<string, unknown> }),
+    );
   });
 });

@@ -30,12 +30,21 @@ export function renderCycloneDx(inv: Inventory, opts: RenderOptions): string {
 }
 
 /**
+ * The same document as CycloneDX 1.5 (tools as the 1.5 array), for consumers that do not read 1.6 yet:
+ * the Trivy 0.44 build measured in BENCHMARKS.md rejects 1.6 documents but reads this one.
+ */
+export function renderCycloneDx15(inv: Inventory, opts: RenderOptions): string {
+  return `${JSON.stringify(cycloneDxBom(inv, opts, '1.5').bom, null, 2)}\n`;
+}
+
+/**
  * The BOM as an object, with each inventory package's bom-ref (same order as `inv.packages`), so the
  * scan report can add vulnerabilities that point at the components.
  */
 export function cycloneDxBom(
   inv: Inventory,
   opts: RenderOptions,
+  specVersion: '1.6' | '1.5' = '1.6',
 ): { bom: Record<string, unknown>; packageRefs: string[] } {
   const refs = new UniqueIds();
   const image: CdxComponent = {
@@ -55,14 +64,17 @@ export function cycloneDxBom(
     else imageDependsOn.push(ref);
   });
   const bom = {
-    $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
+    $schema: `http://cyclonedx.org/schema/bom-${specVersion}.schema.json`,
     bomFormat: 'CycloneDX',
-    specVersion: '1.6',
+    specVersion,
     serialNumber: `urn:uuid:${documentUuid(opts)}`,
     version: 1,
     metadata: {
       timestamp: documentTimestamp(opts),
-      tools: { components: [{ type: 'application', name: 'keelson', version: opts.toolVersion }] },
+      tools:
+        specVersion === '1.6'
+          ? { components: [{ type: 'application', name: 'keelson', version: opts.toolVersion }] }
+          : [{ vendor: 'keelson', name: 'keelson', version: opts.toolVersion }],
       component: image,
     },
     components: os ? [os, ...packages] : packages,
