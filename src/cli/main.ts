@@ -8,7 +8,8 @@ import { VERSION } from './version.js';
 export { EXIT } from './exit.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const TARGET = 'image reference, docker/OCI archive, OCI layout or root filesystem directory';
+const TARGET =
+  'image reference, docker/OCI archive, OCI layout, root filesystem directory, or an SBOM file (CycloneDX or SPDX JSON)';
 
 /** The `Examples:` section every command's --help ends with. */
 function examples(...lines: string[]): string {
