@@ -5,11 +5,12 @@ import { testInventory } from './test-inventory.js';
 import { assertValidCycloneDx, assertValidInventory, assertValidSpdx } from './test-schemas.js';
 
 describe('sbomFormats', () => {
-  test('lists cyclonedx, spdx and json', () => {
-    assert.deepEqual(Object.keys(sbomFormats), ['cyclonedx', 'spdx', 'json']);
+  test('lists cyclonedx, cyclonedx-1.5, spdx and json', () => {
+    assert.deepEqual(Object.keys(sbomFormats), ['cyclonedx', 'cyclonedx-1.5', 'spdx', 'json']);
     assert.deepEqual(
       Object.values(sbomFormats).map(({ mediaType, fileExtension }) => [mediaType, fileExtension]),
       [
+        ['application/vnd.cyclonedx+json', '.cdx.json'],
         ['application/vnd.cyclonedx+json', '.cdx.json'],
         ['application/spdx+json', '.spdx.json'],
         ['application/json', '.json'],
