@@ -23,8 +23,9 @@ for image in samples/*.tar samples/*.tar.gz; do
   node bin/keelson.js scan "$image" --db-dir "$db"
   node bin/keelson.js sbom "$image" --format cyclonedx --output "$out/$name.cdx.json"
   node bin/keelson.js sbom "$image" --format spdx --output "$out/$name.spdx.json"
-  node bin/keelson.js scan "$image" --db-dir "$db" --format json --output "$out/$name.scan.json" 2>/dev/null
+  node bin/keelson.js scan "$image" --db-dir "$db" --quiet \
+    --format "json=$out/$name.scan.json" --format "html=$out/$name.scan.html" --format "sarif=$out/$name.sarif" 2>/dev/null
 done
 echo
-echo "Findings (JSON), SBOMs (CycloneDX 1.6 and SPDX 2.3) written to $out/; demo advisory database in $db"
+echo "Findings (JSON, HTML, SARIF), SBOMs (CycloneDX 1.6 and SPDX 2.3) written to $out/; demo advisory database in $db"
 echo "Try: node bin/keelson.js explain samples/alpine-3.10.tar.gz CVE-2021-3450 --db-dir $db"
