@@ -25,11 +25,14 @@ import {
 } from './archive/files.js';
 import { openOciLayout } from './archive/oci-layout.js';
 import { openSnapshot, RecordingFiles } from './archive/snapshot.js';
+import { sniffSbomFile } from './sbom-sniff.js';
 import type { ImageSource, OpenOptions } from './types.js';
 
 export type OpenedTarget =
   | { kind: 'image'; source: ImageSource }
-  | { kind: 'rootfs'; root: string; target: string };
+  | { kind: 'rootfs'; root: string; target: string }
+  /** An SBOM file (CycloneDX / SPDX JSON): already an inventory, nothing to open. */
+  | { kind: 'sbom'; path: string; target: string };
 
 const TRANSPORTS = [
   'docker-archive:',
@@ -37,6 +40,7 @@ const TRANSPORTS = [
   'oci:',
   'rootfs:',
   'dir:',
+  'sbom:',
   'docker://',
   'registry:',
 ] as const;
@@ -55,6 +59,12 @@ export async function openTarget(target: string, options: OpenOptions = {}): Pro
     case 'rootfs:':
     case 'dir:':
       return { kind: 'rootfs', root: resolve(rest), target };
+    case 'sbom:': {
+      const st = await stat(rest).catch(() => undefined);
+      if (!st?.isFile())
+        throw new KeelsonError('TARGET_NOT_FOUND', `no such SBOM file: ${rest}`, { file: rest });
+      return { kind: 'sbom', path: rest, target };
+    }
     case undefined:
       break;
     default:
@@ -101,6 +111,8 @@ async function openPath(
     }
     return { kind: 'rootfs', root: resolve(path), target };
   }
+  // An SBOM file is an inventory already: nothing to open (`sbom:` forces it, see above).
+  if (!transport && (await sniffSbomFile(path))) return { kind: 'sbom', path, target };
   const replayed = options.cacheDir
     ? await openFromSnapshot(path, target, transport, options, context)
     : undefined;

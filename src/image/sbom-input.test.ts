@@ -9,7 +9,9 @@ import type { Inventory } from '../core/types.js';
 import { inventoryTarget } from '../inventory/build.js';
 import { renderCycloneDx } from '../sbom/cyclonedx.js';
 import { renderSpdx } from '../sbom/spdx.js';
-import { inventoryFromSbom, looksLikeSbom, sbomTargetPath } from './sbom-input.js';
+import { openTarget } from './open.js';
+import { inventoryFromSbom } from './sbom-input.js';
+import { looksLikeSbom, sniffSbomFile } from './sbom-sniff.js';
 
 const opts = { toolVersion: '0.0.0-test', now: new Date('2026-01-01T00:00:00Z'), uuid: () => '0'.repeat(32) };
 const enc = (text: string) => new TextEncoder().encode(text);
@@ -206,27 +208,38 @@ describe('inventoryFromSbom: hostile input', () => {
   });
 });
 
-describe('sbomTargetPath', () => {
+describe('SBOM targets (openTarget)', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'keelson-sbom-input-'));
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
+  const sbomPath = async (target: string) => {
+    const opened = await openTarget(target);
+    if (opened.kind === 'image') await opened.source.close();
+    return opened.kind === 'sbom' ? opened.path : undefined;
+  };
+
   test('.json paths, sniffed files and sbom: are SBOMs; images and references are not', async () => {
     const cdx = join(dir, 'bom.cdx');
     await writeFile(cdx, '  {"$schema": "x", "bomFormat": "CycloneDX", "components": []}');
     const other = join(dir, 'notes.txt');
     await writeFile(other, '{"hello": 1}');
-    assert.equal(await sbomTargetPath(cdx), cdx);
-    assert.equal(await sbomTargetPath(other), undefined);
-    assert.equal(await sbomTargetPath(`sbom:${other}`), other);
-    assert.equal(await sbomTargetPath(join(dir, 'x.json')), undefined);
+    assert.equal(await sbomPath(cdx), cdx);
+    assert.equal(await sniffSbomFile(other), false);
+    await assert.rejects(sbomPath(other), (err: KeelsonError) => err.code === 'INVALID_IMAGE');
+    assert.equal(await sbomPath(`sbom:${other}`), other);
+    await assert.rejects(
+      sbomPath(join(dir, 'x.json')),
+      (err: KeelsonError) => err.code === 'TARGET_NOT_FOUND',
+    );
     await writeFile(join(dir, 'x.json'), '{}');
-    assert.equal(await sbomTargetPath(join(dir, 'x.json')), join(dir, 'x.json'));
-    assert.equal(await sbomTargetPath(fixture('images', 'alpine-310.tar.gz')), undefined);
-    assert.equal(await sbomTargetPath('alpine:3.10'), undefined);
-    await assert.rejects(sbomTargetPath(`sbom:${join(dir, 'missing')}`), /no such SBOM file/);
+    assert.equal(await sbomPath(join(dir, 'x.json')), join(dir, 'x.json'));
+    assert.equal(await sbomPath(fixture('images', 'alpine-310.tar.gz')), undefined);
+    assert.equal(await sniffSbomFile(fixture('images', 'alpine-310.tar.gz')), false);
+    assert.equal(await sniffSbomFile('alpine:3.10'), false);
+    await assert.rejects(sbomPath(`sbom:${join(dir, 'missing')}`), /no such SBOM file/);
     assert.equal(looksLikeSbom(enc('{"spdxVersion": "SPDX-2.3"}')), true);
     assert.equal(looksLikeSbom(new Uint8Array([0x1f, 0x8b, 0x08])), false);
   });

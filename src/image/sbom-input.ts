@@ -20,7 +20,6 @@ import type {
 import { packageUrl } from '../sbom/purl.js';
 
 export const MAX_SBOM_BYTES = 256 * 1024 * 1024;
-const SNIFF_BYTES = 4096;
 /** Property values longer than this are not keelson's facts but noise (or hostile): ignored. */
 const MAX_VALUE = 4096;
 const MAX_NESTING = 64;
@@ -42,36 +41,6 @@ interface Parsed {
   candidates: Candidate[];
   /** Components that are not the OS or the image and have no purl at all. */
   withoutPurl: number;
-}
-
-/**
- * The SBOM file `target` names, or undefined when it is not one: `sbom:PATH` always is; a `.json` path
- * always is (it cannot be an image); another regular file is when its first 4 KiB look like one.
- */
-export async function sbomTargetPath(target: string): Promise<string | undefined> {
-  const explicit = target.startsWith('sbom:');
-  const path = explicit ? target.slice('sbom:'.length) : target;
-  const st = await stat(path).catch(() => undefined);
-  if (!st?.isFile()) {
-    if (explicit) throw new KeelsonError('TARGET_NOT_FOUND', `no such SBOM file: ${path}`, { file: path });
-    return undefined;
-  }
-  if (explicit || path.toLowerCase().endsWith('.json')) return path;
-  const head = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
-  const handle = await open(path, 'r');
-  try {
-    await handle.read(head, 0, head.length, 0);
-  } finally {
-    await handle.close();
-  }
-  return looksLikeSbom(head) ? path : undefined;
-}
-
-/** JSON (not gzip or tar) whose opening bytes carry `"bomFormat": "CycloneDX"` or `"spdxVersion"`. */
-export function looksLikeSbom(head: Uint8Array): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
-  if (!/^\uFEFF?\s*\{/.test(text)) return false;
-  return /"bomFormat"\s*:\s*"CycloneDX"/.test(text) || /"spdxVersion"\s*:/.test(text);
 }
 
 /** Reads an SBOM file under the size cap and inventories it. */

@@ -1,10 +1,10 @@
 import { analyzers as defaultAnalyzers } from '../analyzers/registry.js';
 import type { Analyzer } from '../analyzers/types.js';
-import { type ErrorContext, toKeelsonError } from '../core/errors.js';
+import { type ErrorContext, KeelsonError, toKeelsonError } from '../core/errors.js';
 import { type ProgressCallback, reportProgress } from '../core/progress.js';
 import type { ImageConfigSummary, ImageIdentity, Inventory, Package, Warning } from '../core/types.js';
 import { openTarget } from '../image/open.js';
-import { inventoryFromSbomFile, sbomTargetPath } from '../image/sbom-input.js';
+import { inventoryFromSbomFile } from '../image/sbom-input.js';
 import type { ImageSource, OpenOptions } from '../image/types.js';
 import { LayerCache } from '../layers/cache.js';
 import { ByteBudget, DEFAULT_LIMITS, type DecompressionLimits } from '../layers/decompress.js';
@@ -53,11 +53,9 @@ export async function inventoryTarget(target: string, options: InventoryOptions 
 }
 
 async function openAndInventory(target: string, options: InventoryOptions): Promise<Inventory> {
-  // An SBOM file (CycloneDX / SPDX JSON, or `sbom:PATH`) is an inventory already: nothing to open.
-  const sbom = await sbomTargetPath(target);
-  if (sbom) return inventoryFromSbomFile(sbom, target);
   const opened = await openTarget(target, options);
   if (opened.kind === 'rootfs') return inventoryRootfs(opened.root, opened.target, options);
+  if (opened.kind === 'sbom') return inventoryFromSbomFile(opened.path, opened.target);
   try {
     const warnings: Warning[] = [];
     const baseDiffIDs = options.baseImage
@@ -78,6 +76,8 @@ async function diffIDsOf(
 ): Promise<BaseInput['baseDiffIDs']> {
   const opened = await openTarget(target, { ...options, platformExplicit: false });
   if (opened.kind === 'rootfs') return { diffIDs: [], method, name: target };
+  if (opened.kind === 'sbom')
+    throw new KeelsonError('INVALID_ARGUMENT', `${target} is an SBOM file: a base image must be an image`);
   try {
     return { diffIDs: opened.source.config.diffIDs, method, name: target };
   } finally {
