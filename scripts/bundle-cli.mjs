@@ -33,7 +33,7 @@ await build({
   platform: 'node',
   target: 'node20',
   outdir: 'dist/cli',
-  external: ['better-sqlite3', 'undici', 'zod', 'fzstd', 'fflate'],
+  external: ['better-sqlite3', 'undici', 'zod', 'fzstd', 'fflate', 'yaml'],
   sourcemap: true,
   // Bundled CommonJS code (commander, packageurl-js) requires Node built-ins: give it a real require.
   banner: {

@@ -3,8 +3,8 @@
  * (`--config FILE` or `KEELSON_CONFIG`). Precedence: flags > environment > config file > defaults.
  * Pure functions here; the CLI applies the result to its parsed options.
  */
-import { parse as parseYaml } from 'yaml';
 import { KeelsonError } from '../core/errors.js';
+import { yaml } from '../core/lazy.js';
 import { readUserFile } from '../core/user-file.js';
 
 export type SettingKind = 'string' | 'boolean' | 'list';
@@ -89,7 +89,7 @@ export function parseConfigFile(text: string, file: string): Record<string, unkn
     throw configError(file, `config file is larger than ${MAX_CONFIG_BYTES} bytes`);
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
+    doc = yaml().parse(text, { maxAliasCount: 100, prettyErrors: false });
   } catch (err) {
     throw configError(
       file,

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type * as Zod from 'zod';
 
 const require = createRequire(import.meta.url);
@@ -27,3 +28,6 @@ export function lazyRequire<T>(name: string): () => T {
 
 /** zod, for schemas of inputs that are rare on the scan path (see lazyRequire). */
 export const zod = lazyRequire<typeof Zod>('zod');
+
+/** yaml, for config and ignore files: every command checks for settings, few have a file to parse. */
+export const yaml = lazyRequire<typeof Yaml>('yaml');

@@ -4,8 +4,8 @@
  * result (kind `ignore-rule`); an expired rule stops applying and is reported, so that an exception
  * cannot outlive its review date silently.
  */
-import { parse as parseYaml } from 'yaml';
 import { KeelsonError } from '../core/errors.js';
+import { yaml } from '../core/lazy.js';
 import { readUserFile } from '../core/user-file.js';
 import { summarize } from '../matching/scan.js';
 import type { Finding, ScanResult } from '../matching/types.js';
@@ -60,7 +60,7 @@ export function parseIgnoreFile(text: string, file: string): IgnoreRule[] {
     });
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
+    doc = yaml().parse(text, { maxAliasCount: 100, prettyErrors: false });
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new KeelsonError('PARSE_ERROR', `not valid YAML: ${message}`, { file });
