@@ -3,7 +3,7 @@
  * another tool (Trivy, Syft). Packages come from package URLs through the same mapping the embedded-SBOM
  * analyzer uses, so names, sources and purls match what keelson finds in an image itself.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { PackageURL } from 'packageurl-js';
 import { recordFromPurl } from '../analyzers/embedded-sbom/purl.js';
 import { KeelsonError } from '../core/errors.js';
